@@ -1,0 +1,349 @@
+"""Creating, relabelling and deleting spans, and an annotator's progress on a document.
+
+The htmx views, the JSON API, the importer and the CLI all call these functions, so this is
+the one place that decides what a valid span is. Offsets are code points (`annotator.offsets`).
+"""
+
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from annotator.labels import LabelCatalog
+from annotator.labels import LabelInfo
+from annotator.models import Annotator
+from annotator.models import Document
+from annotator.models import DocumentStatus
+from annotator.models import Span
+from annotator.models import Status
+from annotator.models import utc_now
+from annotator.offsets import OffsetError
+from annotator.offsets import check_span_bounds
+from annotator.offsets import spans_overlap
+
+
+class AnnotationError(ValueError):
+    """A request the user can correct; the message says what is wrong."""
+
+    status_code = 422
+
+
+class NotFoundError(AnnotationError):
+    """The document or span the request names does not exist (any more)."""
+
+    status_code = 404
+
+
+@dataclass(frozen=True)
+class SpanView:
+    """A stored span with its label resolved, as pages, the API and exports show it."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    label: LabelInfo
+    document_id: str
+
+
+@dataclass(frozen=True)
+class ExistingSpan:
+    """The part of a span that validity checks look at."""
+
+    id: int | None
+    start: int
+    end: int
+    label_id: int
+
+
+def get_annotator(session: Session, name: str) -> Annotator:
+    """The annotator called name, created on first use."""
+    annotator = session.execute(select(Annotator).where(Annotator.name == name)).scalar()
+    if annotator is None:
+        annotator = Annotator(name=name)
+        session.add(annotator)
+        session.commit()
+    return annotator
+
+
+def get_document(session: Session, document_id: str) -> Document:
+    """The document with this id, or NotFoundError."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError(f"document '{document_id}' does not exist")
+    return document
+
+
+def resolve_label(catalog: LabelCatalog, label_name: object) -> LabelInfo:
+    """The schema's label called label_name, or an error listing the labels there are."""
+    label = catalog.get(label_name) if isinstance(label_name, str) else None
+    if label is None:
+        known = ", ".join(catalog.by_name)
+        raise AnnotationError(f"unknown label '{label_name}' (the schema has: {known})")
+    return label
+
+
+def check_span(
+    text: str,
+    label: LabelInfo,
+    start: int,
+    end: int,
+    others: Iterable[ExistingSpan],
+    catalog: LabelCatalog,
+) -> None:
+    """Raise AnnotationError unless [start, end) with label may join the others.
+
+    The offsets must lie inside the text; an exact duplicate is always refused; a span may
+    overlap a span of its own layer only where the layer allows overlap.
+    """
+    try:
+        check_span_bounds(len(text), start, end)
+    except OffsetError as error:
+        raise AnnotationError(str(error)) from None
+    for other in others:
+        if not spans_overlap(start, end, other.start, other.end):
+            continue
+        other_label = catalog.by_id[other.label_id]
+        if (other.start, other.end, other.label_id) == (start, end, label.id):
+            raise AnnotationError(
+                f"{label.name} [{start}, {end}) '{text[start:end]}' is already annotated"
+            )
+        if other_label.layer == label.layer and not label.allow_overlap:
+            raise AnnotationError(
+                f"{label.name} [{start}, {end}) overlaps {other_label.name} "
+                f"[{other.start}, {other.end}) '{text[other.start : other.end]}', and the "
+                f"{label.layer_title} layer does not allow overlapping spans"
+            )
+
+
+def _spans_touching(
+    session: Session, document_id: str, annotator_id: int, start: int, end: int
+) -> list[ExistingSpan]:
+    """The annotator's spans in the document that overlap [start, end)."""
+    rows = session.execute(
+        select(Span.id, Span.start, Span.end, Span.label_id).where(
+            Span.document_id == document_id,
+            Span.annotator_id == annotator_id,
+            Span.start < end,
+            Span.end > start,
+        )
+    )
+    return [ExistingSpan(*row) for row in rows]
+
+
+def create_span(
+    session: Session,
+    *,
+    document: Document,
+    annotator: Annotator,
+    label_name: str,
+    start: int,
+    end: int,
+    catalog: LabelCatalog,
+) -> SpanView:
+    """Check and save a new span, marking the document in progress; commits."""
+    label = resolve_label(catalog, label_name)
+    if isinstance(start, int) and isinstance(end, int):
+        others = _spans_touching(session, document.id, annotator.id, start, end)
+    else:
+        others = []
+    check_span(document.text, label, start, end, others, catalog)
+    now = utc_now()
+    span_text = document.text[start:end]
+    try:
+        span_id = session.execute(
+            insert(Span).values(
+                document_id=document.id,
+                annotator_id=annotator.id,
+                label_id=label.id,
+                start=start,
+                end=end,
+                text=span_text,
+                created_at=now,
+                updated_at=now,
+            )
+        ).inserted_primary_key[0]
+        _start_progress(session, document.id, annotator.id)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise AnnotationError(
+            f"{label.name} [{start}, {end}) '{span_text}' is already annotated"
+        ) from None
+    return SpanView(span_id, start, end, span_text, label, document.id)
+
+
+def _start_progress(session: Session, document_id: str, annotator_id: int) -> None:
+    """Mark a document in progress for an annotator the first time they label it."""
+    status = session.execute(
+        select(DocumentStatus.status).where(
+            DocumentStatus.document_id == document_id,
+            DocumentStatus.annotator_id == annotator_id,
+        )
+    ).scalar()
+    if status is None:
+        session.execute(
+            insert(DocumentStatus).values(
+                document_id=document_id,
+                annotator_id=annotator_id,
+                status=Status.IN_PROGRESS.value,
+                updated_at=utc_now(),
+            )
+        )
+
+
+def _own_span(session: Session, span_id: int, annotator: Annotator) -> Span:
+    """The annotator's span with this id, or NotFoundError for a stale edit."""
+    span = session.get(Span, span_id)
+    if span is None or span.annotator_id != annotator.id:
+        raise NotFoundError(
+            f"span {span_id} no longer exists (deleted elsewhere?); reload to see what is saved"
+        )
+    return span
+
+
+def relabel_span(
+    session: Session,
+    *,
+    span_id: int,
+    annotator: Annotator,
+    label_name: str,
+    catalog: LabelCatalog,
+) -> SpanView:
+    """Give an existing span another label, under the same checks as a new one; commits."""
+    span = _own_span(session, span_id, annotator)
+    label = resolve_label(catalog, label_name)
+    document = session.get(Document, span.document_id)
+    if label.id != span.label_id:
+        others = [
+            other
+            for other in _spans_touching(
+                session, span.document_id, annotator.id, span.start, span.end
+            )
+            if other.id != span.id
+        ]
+        check_span(document.text, label, span.start, span.end, others, catalog)
+        session.execute(
+            update(Span).where(Span.id == span.id).values(label_id=label.id, updated_at=utc_now())
+        )
+        session.commit()
+    return SpanView(span.id, span.start, span.end, span.text, label, span.document_id)
+
+
+def delete_span(session: Session, *, span_id: int, annotator: Annotator) -> Span:
+    """Delete the annotator's span; commits and returns what was deleted."""
+    span = _own_span(session, span_id, annotator)
+    session.execute(delete(Span).where(Span.id == span.id))
+    session.commit()
+    return span
+
+
+def list_spans(
+    session: Session, document_id: str, annotator_id: int, catalog: LabelCatalog
+) -> list[SpanView]:
+    """The annotator's spans in a document, sorted by (start, end, label)."""
+    rows = session.execute(
+        select(Span.id, Span.start, Span.end, Span.text, Span.label_id).where(
+            Span.document_id == document_id, Span.annotator_id == annotator_id
+        )
+    )
+    views = [
+        SpanView(
+            id=row.id,
+            start=row.start,
+            end=row.end,
+            text=row.text,
+            label=catalog.by_id[row.label_id],
+            document_id=document_id,
+        )
+        for row in rows
+    ]
+    views.sort(key=lambda view: (view.start, view.end, view.label.name))
+    return views
+
+
+def document_status(session: Session, document_id: str, annotator_id: int) -> Status:
+    """The annotator's status on a document ('new' when they never touched it)."""
+    status = session.execute(
+        select(DocumentStatus.status).where(
+            DocumentStatus.document_id == document_id,
+            DocumentStatus.annotator_id == annotator_id,
+        )
+    ).scalar()
+    return Status(status or Status.NEW.value)
+
+
+def set_status(
+    session: Session, *, document: Document, annotator: Annotator, status: str
+) -> Status:
+    """Record the annotator's status on a document (done, skipped, ...); commits."""
+    try:
+        new_status = Status(status)
+    except ValueError:
+        known = ", ".join(item.value for item in Status)
+        raise AnnotationError(f"unknown status '{status}' (one of: {known})") from None
+    row = session.get(DocumentStatus, (document.id, annotator.id))
+    if row is None:
+        row = DocumentStatus(document_id=document.id, annotator_id=annotator.id)
+    row.status = new_status.value
+    row.updated_at = utc_now()
+    session.add(row)
+    session.commit()
+    return new_status
+
+
+def count_spans(session: Session, annotator_id: int) -> dict[str, int]:
+    """Span count per document for one annotator."""
+    rows = session.execute(
+        select(Span.document_id, func.count())
+        .where(Span.annotator_id == annotator_id)
+        .group_by(Span.document_id)
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    """A span to check before a bulk insert; ref says where it came from for errors."""
+
+    start: int
+    end: int
+    label: LabelInfo
+    ref: str
+
+
+def check_spans(
+    text: str,
+    candidates: Sequence[SpanCandidate],
+    catalog: LabelCatalog,
+    existing: Sequence[ExistingSpan] = (),
+) -> None:
+    """check_span for many spans at once: each against the existing ones and those before it.
+
+    A sweep in start order keeps only the spans still open at each start, so a long document
+    costs about n log n rather than n squared.
+    """
+    for candidate in candidates:
+        if not (isinstance(candidate.start, int) and isinstance(candidate.end, int)):
+            raise AnnotationError(f"{candidate.ref}: offsets must be integers")
+    ordered = sorted(
+        [(s.start, s.end, s.label_id, None) for s in existing]
+        + [(c.start, c.end, c.label.id, c) for c in candidates],
+        key=lambda item: (item[0], item[1]),
+    )
+    open_spans: list[ExistingSpan] = []
+    for start, end, label_id, candidate in ordered:
+        open_spans = [span for span in open_spans if span.end > start]
+        if candidate is not None:
+            try:
+                check_span(text, candidate.label, start, end, open_spans, catalog)
+            except AnnotationError as error:
+                raise AnnotationError(f"{candidate.ref}: {error}") from None
+        open_spans.append(ExistingSpan(None, start, end, label_id))

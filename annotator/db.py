@@ -1,0 +1,99 @@
+"""Database engine and per-request session.
+
+Everything that knows which database is behind the URL lives here: SQLite gets its pragmas
+(foreign keys, WAL, a busy timeout) in a connect listener; any other SQLAlchemy URL (PostgreSQL)
+is used as it is.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask
+from flask import current_app
+from flask import g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+from sqlmodel import SQLModel
+from sqlmodel import create_engine
+
+from annotator import models  # noqa: F401  (tables must be imported before create_all)
+
+ENV_DATABASE_URL = "ANNOTATOR_DATABASE_URL"
+
+
+def default_database_url(instance_path: str | Path) -> str:
+    """The embedded default: an SQLite file in the instance folder, outside tracked files."""
+    return f"sqlite:///{Path(instance_path) / 'annotator.sqlite3'}"
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for url and the tables it lacks."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Turn on what SQLite leaves off: foreign keys, concurrent readers, waiting on a lock."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """True when the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["annotator.engine"], expire_on_commit=False)
+    return g.db_session
+
+
+def close_session(error: BaseException | None = None) -> None:
+    """Roll back what a failed request left and close its session."""
+    session = g.pop("db_session", None)
+    if session is None:
+        return
+    if error is not None:
+        session.rollback()
+    session.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session for the CLI and scripts: committed by the caller, rolled back on error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine for the app's DATABASE_URL and close sessions at teardown."""
+    app.extensions["annotator.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
+
+
+def engine_of(app: Flask) -> Engine:
+    """The app's engine."""
+    return app.extensions["annotator.engine"]

@@ -1,0 +1,139 @@
+"""Exporting annotations as JSONL: one line per document and annotator.
+
+A pipeline of three steps: records (three streamed queries merged in document order, so
+memory does not grow with the corpus) -> checked lines -> a jsonlines writer into a temporary
+file that replaces the target only when everything was written.
+"""
+
+import os
+import tempfile
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
+from itertools import groupby
+from pathlib import Path
+
+import jsonlines
+from sqlalchemy import select
+from sqlmodel import Session
+
+from annotator.labels import LabelCatalog
+from annotator.models import Annotator
+from annotator.models import Document
+from annotator.models import DocumentStatus
+from annotator.models import Label
+from annotator.models import Span
+from annotator.models import Status
+
+BATCH = 1000
+
+
+class ExportError(ValueError):
+    """A span that no longer matches its document's text; the export stops."""
+
+
+def default_export_path(exports_dir: str | Path) -> Path:
+    """exports/annotations-<UTC timestamp>.jsonl."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return Path(exports_dir) / f"annotations-{stamp}.jsonl"
+
+
+def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
+    """One record per document and annotator, in document order; untouched documents once."""
+    names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
+    statuses = groupby(_stream(session, _status_query()), key=lambda row: row.document_id)
+    spans = groupby(_stream(session, _span_query()), key=lambda row: row.document_id)
+    next_status = next(statuses, None)
+    next_spans = next(spans, None)
+    for document in _stream(session, select(Document).order_by(Document.id)):
+        document = document[0]
+        by_annotator: dict[int, list] = {}
+        status_of: dict[int, str] = {}
+        if next_status and next_status[0] == document.id:
+            status_of = {row.annotator_id: row.status for row in next_status[1]}
+            next_status = next(statuses, None)
+        if next_spans and next_spans[0] == document.id:
+            for row in next_spans[1]:
+                by_annotator.setdefault(row.annotator_id, []).append(row)
+            next_spans = next(spans, None)
+        annotator_ids = sorted(set(status_of) | set(by_annotator), key=lambda i: names[i])
+        if not annotator_ids:
+            yield _record(document, None, Status.NEW.value, [], catalog)
+        for annotator_id in annotator_ids:
+            status = status_of.get(annotator_id, Status.IN_PROGRESS.value)
+            rows = by_annotator.get(annotator_id, [])
+            yield _record(document, names[annotator_id], status, rows, catalog)
+
+
+def _stream(session: Session, query) -> Iterator:
+    """Rows of a query fetched in batches rather than all at once."""
+    return iter(session.execute(query.execution_options(yield_per=BATCH)))
+
+
+def _status_query():
+    return select(
+        DocumentStatus.document_id, DocumentStatus.annotator_id, DocumentStatus.status
+    ).order_by(DocumentStatus.document_id)
+
+
+def _span_query():
+    return (
+        select(Span.document_id, Span.annotator_id, Span.start, Span.end, Span.text, Label.name)
+        .join(Label, Span.label_id == Label.id)
+        .order_by(Span.document_id, Span.start, Span.end, Label.name)
+    )
+
+
+def _record(document: Document, annotator: str | None, status: str, rows: list, catalog) -> dict:
+    """The export line of one document and annotator, every span checked against the text."""
+    spans = []
+    for row in rows:
+        marked = document.text[row.start : row.end]
+        if marked != row.text:
+            raise ExportError(
+                f"document '{document.id}': span [{row.start}, {row.end}) {row.name} was made on "
+                f"{row.text!r} but the text there is now {marked!r}; export stopped"
+            )
+        label = catalog.by_name[row.name]
+        spans.append(
+            {
+                "start": row.start,
+                "end": row.end,
+                "label": row.name,
+                "layer": label.layer,
+                "text": marked,
+            }
+        )
+    return {
+        "id": document.id,
+        "title": document.title,
+        "text": document.text,
+        "meta": document.meta,
+        "annotator": annotator,
+        "status": status,
+        "spans": spans,
+    }
+
+
+def write_jsonl(
+    records: Iterator[dict], out_path: str | Path, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write records to out_path atomically; returns how many lines were written."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=out_path.parent, prefix=".export-", suffix=".tmp")
+    count = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            writer = jsonlines.Writer(stream, compact=True, sort_keys=False)
+            for record in records:
+                writer.write(record)
+                count += 1
+                if progress:
+                    progress(1)
+        os.replace(temp_name, out_path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return count

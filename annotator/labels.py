@@ -1,0 +1,192 @@
+"""The project's label schema as the database keeps it.
+
+A schema file is parsed by `annotator.schema`; `install_schema` makes the database match it,
+refusing to drop a label that spans still use. The span path reads labels through
+`LabelCatalog`, loaded once per process and reloaded only when the schema revision changes.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlmodel import Session
+
+from annotator.models import Label
+from annotator.models import Layer
+from annotator.models import Setting
+from annotator.models import Span
+from annotator.schema import LabelSpec
+from annotator.schema import LayerSpec
+from annotator.schema import Schema
+
+SCHEMA_REVISION = "schema_revision"
+
+
+class SchemaInUseError(ValueError):
+    """A schema change that would drop labels which spans still use."""
+
+
+@dataclass(frozen=True)
+class LabelInfo:
+    """Everything the span path needs to know about one label."""
+
+    id: int
+    name: str
+    color: str
+    hotkey: str
+    description: str
+    layer: str
+    layer_title: str
+    allow_overlap: bool
+
+
+@dataclass(frozen=True)
+class LabelCatalog:
+    """The labels of a project by name and by id, in schema order."""
+
+    revision: int
+    schema: Schema
+    by_name: dict[str, LabelInfo]
+    by_id: dict[int, LabelInfo]
+
+    def get(self, name: str) -> LabelInfo | None:
+        """The label called name, or None."""
+        return self.by_name.get(name)
+
+
+def schema_revision(session: Session) -> int:
+    """A number that changes whenever the stored schema does."""
+    value = session.execute(select(Setting.value).where(Setting.key == SCHEMA_REVISION)).scalar()
+    return int(value or 0)
+
+
+def stored_schema(session: Session) -> Schema:
+    """Read the schema back from the database, in schema order."""
+    layers = session.execute(select(Layer).order_by(Layer.position)).scalars().all()
+    labels = session.execute(select(Label).order_by(Label.position)).scalars().all()
+    return Schema(
+        layers=tuple(
+            LayerSpec(
+                name=layer.name,
+                title=layer.title,
+                allow_overlap=layer.allow_overlap,
+                description=layer.description,
+                labels=tuple(
+                    LabelSpec(
+                        name=label.name,
+                        color=label.color,
+                        hotkey=label.hotkey,
+                        description=label.description,
+                    )
+                    for label in labels
+                    if label.layer_id == layer.id
+                ),
+            )
+            for layer in layers
+        )
+    )
+
+
+def has_schema(session: Session) -> bool:
+    """True once a schema has been installed."""
+    return session.execute(select(func.count()).select_from(Label)).scalar_one() > 0
+
+
+def install_schema(session: Session, schema: Schema) -> None:
+    """Make the stored schema equal to schema (the caller commits).
+
+    Layers and labels are matched by name, so spans keep their labels across changes.
+    """
+    _refuse_dropping_used_labels(session, schema)
+    layers = {layer.name: layer for layer in session.execute(select(Layer)).scalars()}
+    labels = {label.name: label for label in session.execute(select(Label)).scalars()}
+    position = 0
+    for layer_position, layer_spec in enumerate(schema.layers):
+        layer = layers.pop(layer_spec.name, None) or Layer(name=layer_spec.name, position=0)
+        layer.title = layer_spec.title
+        layer.description = layer_spec.description
+        layer.allow_overlap = layer_spec.allow_overlap
+        layer.position = layer_position
+        session.add(layer)
+        session.flush()
+        for label_spec in layer_spec.labels:
+            label = labels.pop(label_spec.name, None) or Label(name=label_spec.name)
+            label.layer_id = layer.id
+            label.color = label_spec.color
+            label.hotkey = label_spec.hotkey
+            label.description = label_spec.description
+            label.position = position
+            position += 1
+            session.add(label)
+    for unused in [*labels.values(), *layers.values()]:
+        session.delete(unused)
+    _bump_revision(session)
+    session.flush()
+
+
+def _refuse_dropping_used_labels(session: Session, schema: Schema) -> None:
+    """Raise SchemaInUseError naming the labels that spans use but schema lacks."""
+    kept = set(schema.label_names)
+    rows = session.execute(
+        select(Label.name, func.count(Span.id))
+        .join(Span, Span.label_id == Label.id)
+        .group_by(Label.name)
+        .order_by(Label.name)
+    ).all()
+    dropped = [f"{name} ({count} spans)" for name, count in rows if name not in kept]
+    if dropped:
+        raise SchemaInUseError(
+            "the new schema drops labels that spans still use: " + ", ".join(dropped)
+        )
+
+
+def _bump_revision(session: Session) -> None:
+    """Record that the schema changed, so every process reloads its catalog."""
+    setting = session.get(Setting, SCHEMA_REVISION) or Setting(key=SCHEMA_REVISION, value="0")
+    setting.value = str(int(setting.value) + 1)
+    session.add(setting)
+
+
+def load_catalog(session: Session) -> LabelCatalog:
+    """Build the catalog from the database."""
+    revision = schema_revision(session)
+    rows = session.execute(
+        select(Label, Layer).join(Layer, Label.layer_id == Layer.id).order_by(Label.position)
+    ).all()
+    infos = [
+        LabelInfo(
+            id=label.id,
+            name=label.name,
+            color=label.color,
+            hotkey=label.hotkey,
+            description=label.description,
+            layer=layer.name,
+            layer_title=layer.title,
+            allow_overlap=layer.allow_overlap,
+        )
+        for label, layer in rows
+    ]
+    return LabelCatalog(
+        revision=revision,
+        schema=stored_schema(session),
+        by_name={info.name: info for info in infos},
+        by_id={info.id: info for info in infos},
+    )
+
+
+class CatalogCache:
+    """One catalog per process, refreshed when another process changed the schema."""
+
+    def __init__(self) -> None:
+        self._catalog: LabelCatalog | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> LabelCatalog:
+        """The current catalog: one cheap revision read, a full load only after a change."""
+        revision = schema_revision(session)
+        catalog = self._catalog
+        if catalog is None or catalog.revision != revision:
+            with self._lock:
+                catalog = self._catalog = load_catalog(session)
+        return catalog

@@ -1,0 +1,134 @@
+"""Turning a text and its spans into escaped HTML paragraphs.
+
+Each non-empty line becomes a paragraph; inside it the text is cut at every span boundary
+into segments, so spans of any layer may nest, overlap and cross paragraph breaks (a span
+shows once in each paragraph it touches). Every segment carries `data-o`, its offset in the
+browser's units, which is all the JavaScript needs to turn a selection into offsets. The text
+is always escaped: it is data, never markup.
+"""
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from markupsafe import escape
+
+from annotator.annotations import SpanView
+from annotator.offsets import BrowserOffsets
+
+_LINE = re.compile(r"[^\r\n]+")
+# Band offsets (px below the text) for the layers after the first, which is a background.
+_BAND_DEPTHS = (3, 6, 9, 12)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A non-empty line of the text, as code points [start, end) without its line break."""
+
+    index: int
+    start: int
+    end: int
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """The text's non-empty lines, split at LF, CRLF or CR."""
+    return [
+        Paragraph(index, match.start(), match.end())
+        for index, match in enumerate(_LINE.finditer(text))
+    ]
+
+
+def paragraphs_touching(paragraphs: Sequence[Paragraph], start: int, end: int) -> list[Paragraph]:
+    """The paragraphs that share at least one code point with [start, end)."""
+    first = max(bisect_right([p.end for p in paragraphs], start), 0)
+    touching = []
+    for paragraph in paragraphs[first:]:
+        if paragraph.start >= end:
+            break
+        touching.append(paragraph)
+    return touching
+
+
+def spans_by_paragraph(
+    paragraphs: Sequence[Paragraph], spans: Sequence[SpanView]
+) -> dict[int, list[SpanView]]:
+    """Group spans under each paragraph they touch."""
+    starts = [p.start for p in paragraphs]
+    groups: dict[int, list[SpanView]] = {}
+    for span in spans:
+        index = max(bisect_right(starts, span.start) - 1, 0)
+        while index < len(paragraphs) and paragraphs[index].start < span.end:
+            if paragraphs[index].end > span.start:
+                groups.setdefault(index, []).append(span)
+            index += 1
+    return groups
+
+
+def render_paragraph(
+    text: str,
+    paragraph: Paragraph,
+    spans: Sequence[SpanView],
+    offsets: BrowserOffsets,
+    layer_order: dict[str, int],
+) -> Markup:
+    """One paragraph's segments as HTML, without the enclosing element."""
+    cuts = {paragraph.start, paragraph.end}
+    for span in spans:
+        cuts.update(cut for cut in (span.start, span.end) if paragraph.start < cut < paragraph.end)
+    boundaries = sorted(cuts)
+    pieces = []
+    for seg_start, seg_end in zip(boundaries, boundaries[1:], strict=False):
+        covering = [s for s in spans if s.start <= seg_start and s.end >= seg_end]
+        pieces.append(
+            _segment(text[seg_start:seg_end], offsets.to_browser(seg_start), covering, layer_order)
+        )
+    return Markup("").join(pieces)
+
+
+def _segment(
+    segment_text: str, browser_offset: int, covering: list[SpanView], layer_order: dict[str, int]
+) -> Markup:
+    """A run of text with the same covering spans."""
+    if not covering:
+        return Markup('<span class="seg" data-o="{}">{}</span>').format(
+            browser_offset, segment_text
+        )
+    covering.sort(key=lambda s: (s.end - s.start, s.id))
+    ids = " ".join(str(s.id) for s in covering)
+    return Markup(
+        '<span class="seg has-span" data-o="{}" data-spans="{}" style="{}">{}</span>'
+    ).format(browser_offset, ids, _segment_style(covering, layer_order), segment_text)
+
+
+def _segment_style(covering: list[SpanView], layer_order: dict[str, int]) -> str:
+    """The first layer as a background, the others as coloured bands below the text.
+
+    Where spans of one layer overlap, the shortest one (covering[0] first) gives the colour.
+    """
+    colour_by_layer: dict[int, str] = {}
+    for span in covering:
+        colour_by_layer.setdefault(layer_order[span.label.layer], span.label.color)
+    background = colour_by_layer.pop(0, None)
+    bands = [
+        f"0 {_BAND_DEPTHS[min(order - 1, len(_BAND_DEPTHS) - 1)]}px 0 {colour}"
+        for order, colour in sorted(colour_by_layer.items())
+    ]
+    style = f"background-color:{background};" if background else ""
+    if bands:
+        style += "box-shadow:" + ",".join(bands) + ";"
+    return str(escape(style))
+
+
+def render_document(
+    text: str, spans: Sequence[SpanView], layer_order: dict[str, int]
+) -> list[tuple[Paragraph, Markup]]:
+    """Every paragraph of the text with its rendered segments."""
+    offsets = BrowserOffsets(text)
+    paragraphs = split_paragraphs(text)
+    groups = spans_by_paragraph(paragraphs, spans)
+    return [
+        (p, render_paragraph(text, p, groups.get(p.index, []), offsets, layer_order))
+        for p in paragraphs
+    ]

@@ -1,0 +1,1 @@
+"""Blueprints: the document pages, the htmx span endpoints and the JSON API."""

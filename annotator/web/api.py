@@ -1,0 +1,142 @@
+"""The JSON API for scripts: the same service functions as the pages, offsets in code points."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import request
+from pydantic import ValidationError
+
+from annotator.annotations import AnnotationError
+from annotator.annotations import SpanView
+from annotator.annotations import create_span
+from annotator.annotations import delete_span
+from annotator.annotations import document_status
+from annotator.annotations import get_document
+from annotator.annotations import list_spans
+from annotator.annotations import relabel_span
+from annotator.annotations import set_status
+from annotator.db import get_session
+from annotator.listing import list_documents
+from annotator.models import SpanCreate
+from annotator.web.common import catalog
+from annotator.web.common import current_annotator
+from annotator.web.documents import _list_arguments
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def span_json(span: SpanView) -> dict:
+    """A span as the API returns it."""
+    return {
+        "id": span.id,
+        "start": span.start,
+        "end": span.end,
+        "label": span.label.name,
+        "layer": span.label.layer,
+        "text": span.text,
+    }
+
+
+def _json_body() -> dict:
+    """The request's JSON object, or an error saying what is wrong with it."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise AnnotationError("the request body must be a JSON object")
+    return body
+
+
+def _validation_message(error: ValidationError) -> str:
+    """Pydantic's errors as one readable line."""
+    return "; ".join(
+        f"{'.'.join(map(str, item['loc'])) or 'body'}: {item['msg']}" for item in error.errors()
+    )
+
+
+@bp.get("/documents")
+def documents():
+    """One page of documents, with the same filters as the list page."""
+    listing = list_documents(
+        get_session(),
+        current_annotator().id,
+        per_page=current_app.config["DOCUMENTS_PER_PAGE"],
+        **_list_arguments(),
+    )
+    return {
+        "documents": [row.__dict__ for row in listing.rows],
+        "page": listing.page,
+        "pages": listing.pages,
+        "total": listing.total,
+    }
+
+
+@bp.get("/documents/<document_id>")
+def document(document_id: str):
+    """A document with the current annotator's spans and status."""
+    session = get_session()
+    found = get_document(session, document_id)
+    annotator = current_annotator()
+    return {
+        "id": found.id,
+        "title": found.title,
+        "source": found.source,
+        "text": found.text,
+        "meta": found.meta,
+        "annotator": annotator.name,
+        "status": document_status(session, found.id, annotator.id).value,
+        "spans": [
+            span_json(span) for span in list_spans(session, found.id, annotator.id, catalog())
+        ],
+    }
+
+
+@bp.post("/documents/<document_id>/spans")
+def add_span(document_id: str):
+    """Create a span from {"start", "end", "label"} (code points, end exclusive)."""
+    try:
+        wanted = SpanCreate.model_validate(_json_body())
+    except ValidationError as error:
+        raise AnnotationError(_validation_message(error)) from None
+    session = get_session()
+    span = create_span(
+        session,
+        document=get_document(session, document_id),
+        annotator=current_annotator(),
+        label_name=wanted.label,
+        start=wanted.start,
+        end=wanted.end,
+        catalog=catalog(),
+    )
+    return span_json(span), 201
+
+
+@bp.patch("/spans/<int:span_id>")
+def change_span(span_id: int):
+    """Relabel a span from {"label"}."""
+    label = _json_body().get("label")
+    span = relabel_span(
+        get_session(),
+        span_id=span_id,
+        annotator=current_annotator(),
+        label_name=label,
+        catalog=catalog(),
+    )
+    return span_json(span)
+
+
+@bp.delete("/spans/<int:span_id>")
+def remove_span(span_id: int):
+    """Delete a span."""
+    span = delete_span(get_session(), span_id=span_id, annotator=current_annotator())
+    return {"deleted": span.id}
+
+
+@bp.post("/documents/<document_id>/status")
+def change_status(document_id: str):
+    """Set the current annotator's status from {"status"}."""
+    session = get_session()
+    status = set_status(
+        session,
+        document=get_document(session, document_id),
+        annotator=current_annotator(),
+        status=str(_json_body().get("status", "")),
+    )
+    return {"id": document_id, "status": status.value}

@@ -1,0 +1,34 @@
+"""What every view needs: the session's annotator, the label catalog, page or fragment."""
+
+from flask import current_app
+from flask import g
+
+from annotator.annotations import get_annotator
+from annotator.db import get_session
+from annotator.extensions import htmx
+from annotator.labels import LabelCatalog
+from annotator.models import Annotator
+
+
+def catalog() -> LabelCatalog:
+    """The project's labels, cached per process and refreshed after a schema change."""
+    if "catalog" not in g:
+        g.catalog = current_app.extensions["annotator.catalog"].get(get_session())
+    return g.catalog
+
+
+def current_annotator() -> Annotator:
+    """The local user until logins exist (ANNOTATOR_USER, else the OS user name)."""
+    if "annotator" not in g:
+        g.annotator = get_annotator(get_session(), current_app.config["ANNOTATOR_USER"])
+    return g.annotator
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that swaps part of a page (not a history restore)."""
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def layer_order() -> dict[str, int]:
+    """Each layer's display position: the first is drawn as a background, the rest as bands."""
+    return {layer.name: index for index, layer in enumerate(catalog().schema.layers)}

@@ -1,0 +1,108 @@
+"""The document list, the annotation page, status changes and the export download."""
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import send_file
+from flask import url_for
+
+from annotator.annotations import document_status
+from annotator.annotations import get_document
+from annotator.annotations import list_spans
+from annotator.annotations import set_status
+from annotator.db import get_session
+from annotator.exporting import default_export_path
+from annotator.exporting import export_records
+from annotator.exporting import write_jsonl
+from annotator.listing import list_documents
+from annotator.listing import neighbours
+from annotator.listing import progress
+from annotator.models import Status
+from annotator.offsets import BrowserOffsets
+from annotator.rendering import render_document
+from annotator.web.common import catalog
+from annotator.web.common import current_annotator
+from annotator.web.common import layer_order
+from annotator.web.common import wants_fragment
+
+bp = Blueprint("documents", __name__)
+
+
+def _list_arguments() -> dict:
+    """Status filter, search text and page from the query string, checked."""
+    status = request.args.get("status") or None
+    if status is not None and status not in {item.value for item in Status}:
+        abort(400, description=f"unknown status filter '{status}'")
+    page = request.args.get("page", "1")
+    if not page.isdigit():
+        abort(400, description=f"page must be a positive number, not '{page}'")
+    return {"status": status, "search": request.args.get("q") or None, "page": int(page)}
+
+
+@bp.get("/")
+def index():
+    """Every document with its status, filtered, searched and paged."""
+    arguments = _list_arguments()
+    session = get_session()
+    annotator = current_annotator()
+    listing = list_documents(
+        session,
+        annotator.id,
+        per_page=current_app.config["DOCUMENTS_PER_PAGE"],
+        **arguments,
+    )
+    context = {"listing": listing, "filters": arguments, "statuses": list(Status)}
+    if wants_fragment():
+        return render_template("documents/_table.html", **context)
+    return render_template(
+        "documents/list.html", progress=progress(session, annotator.id), **context
+    )
+
+
+@bp.get("/documents/<document_id>")
+def annotate(document_id: str):
+    """The annotation page of one document."""
+    session = get_session()
+    document = get_document(session, document_id)
+    annotator = current_annotator()
+    spans = list_spans(session, document.id, annotator.id, catalog())
+    previous_id, next_id = neighbours(session, document.id)
+    return render_template(
+        "documents/annotate.html",
+        document=document,
+        paragraphs=render_document(document.text, spans, layer_order()),
+        offsets=BrowserOffsets(document.text),
+        spans=spans,
+        schema=catalog().schema,
+        status=document_status(session, document.id, annotator.id),
+        previous_id=previous_id,
+        next_id=next_id,
+    )
+
+
+@bp.post("/documents/<document_id>/status")
+def change_status(document_id: str):
+    """Mark the document done, skipped or back in progress."""
+    session = get_session()
+    document = get_document(session, document_id)
+    status = set_status(
+        session,
+        document=document,
+        annotator=current_annotator(),
+        status=request.form.get("status", ""),
+    )
+    if wants_fragment():
+        return render_template("documents/_status.html", document=document, status=status)
+    return redirect(url_for("documents.annotate", document_id=document.id))
+
+
+@bp.get("/export.jsonl")
+def download_export():
+    """The same JSONL the CLI writes, kept in exports/ and sent as a download."""
+    session = get_session()
+    target = default_export_path(current_app.config["EXPORTS_DIR"])
+    write_jsonl(export_records(session, catalog()), target)
+    return send_file(target, mimetype="application/jsonl", as_attachment=True)

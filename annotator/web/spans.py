@@ -1,0 +1,115 @@
+"""The htmx endpoints that create, relabel and delete spans from the annotation page.
+
+The browser sends offsets in its own units (UTF-16 over the text with CRLF seen as LF); they
+are converted here, once, by `annotator.offsets.BrowserOffsets`. Each answer re-renders only the
+paragraphs the span touches, plus the span list, as out-of-band swaps.
+"""
+
+import json
+
+from flask import Blueprint
+from flask import render_template
+from flask import request
+
+from annotator.annotations import AnnotationError
+from annotator.annotations import create_span
+from annotator.annotations import delete_span
+from annotator.annotations import get_document
+from annotator.annotations import list_spans
+from annotator.annotations import relabel_span
+from annotator.db import get_session
+from annotator.models import Document
+from annotator.offsets import BrowserOffsets
+from annotator.offsets import OffsetError
+from annotator.offsets import snap_to_words
+from annotator.rendering import paragraphs_touching
+from annotator.rendering import render_document
+from annotator.rendering import split_paragraphs
+from annotator.web.common import catalog
+from annotator.web.common import current_annotator
+from annotator.web.common import layer_order
+
+bp = Blueprint("spans", __name__)
+
+
+def _form_offset(name: str) -> int:
+    """An integer form field, or an error naming it."""
+    value = request.form.get(name, "")
+    try:
+        return int(value)
+    except ValueError:
+        raise AnnotationError(f"{name} must be a whole number, not '{value}'") from None
+
+
+def code_point_span(
+    text: str, browser_start: int, browser_end: int, exact: bool
+) -> tuple[int, int]:
+    """Turn a browser selection into stored offsets, snapped to words unless exact."""
+    try:
+        start, end = BrowserOffsets(text).span_to_code_points(browser_start, browser_end)
+        return (start, end) if exact else snap_to_words(text, start, end)
+    except OffsetError as error:
+        raise AnnotationError(f"selection [{browser_start}, {browser_end}): {error}") from None
+
+
+def _changes(document: Document, start: int, end: int, selected_id: int | None):
+    """Re-rendered paragraphs around [start, end) and the span list, with a settle trigger."""
+    spans = list_spans(get_session(), document.id, current_annotator().id, catalog())
+    touched = {p.index for p in paragraphs_touching(split_paragraphs(document.text), start, end)}
+    paragraphs = [
+        item
+        for item in render_document(document.text, spans, layer_order())
+        if item[0].index in touched
+    ]
+    body = render_template(
+        "documents/_changes.html", paragraphs=paragraphs, spans=spans, document=document
+    )
+    trigger = {"span-changed": {"selected": selected_id}}
+    return body, 200, {"HX-Trigger-After-Settle": json.dumps(trigger)}
+
+
+@bp.post("/documents/<document_id>/spans")
+def create(document_id: str):
+    """Save the selection as a span with the chosen label."""
+    session = get_session()
+    document = get_document(session, document_id)
+    start, end = code_point_span(
+        document.text,
+        _form_offset("start"),
+        _form_offset("end"),
+        exact=request.form.get("exact") == "1",
+    )
+    span = create_span(
+        session,
+        document=document,
+        annotator=current_annotator(),
+        label_name=request.form.get("label", ""),
+        start=start,
+        end=end,
+        catalog=catalog(),
+    )
+    return _changes(document, span.start, span.end, span.id)
+
+
+@bp.post("/spans/<int:span_id>/label")
+def relabel(span_id: int):
+    """Give the selected span the label the user picked."""
+    session = get_session()
+    span = relabel_span(
+        session,
+        span_id=span_id,
+        annotator=current_annotator(),
+        label_name=request.form.get("label", ""),
+        catalog=catalog(),
+    )
+    document = get_document(session, span.document_id)
+    return _changes(document, span.start, span.end, span.id)
+
+
+@bp.delete("/spans/<int:span_id>")
+def remove(span_id: int):
+    """Delete the selected span."""
+    session = get_session()
+    span = delete_span(session, span_id=span_id, annotator=current_annotator())
+    document = get_document(session, span.document_id)
+    return _changes(document, span.start, span.end, None)
