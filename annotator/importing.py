@@ -105,6 +105,23 @@ def import_paths(
     return report
 
 
+def import_documents(
+    engine: Engine, documents: list[SourceDocument], *, name: str, annotator_name: str
+) -> FileReport:
+    """Import documents read by other means (a test, a web upload) as one transaction."""
+    with session_scope(engine) as session:
+        report = _import_documents(
+            session,
+            documents,
+            name,
+            load_catalog(session),
+            _KnownDocuments(session),
+            annotator_name,
+        )
+        session.commit()
+    return report
+
+
 def _import_documents(
     session: Session,
     documents: list[SourceDocument],
