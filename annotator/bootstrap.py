@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import select
 
 from annotator.db import engine_of
 from annotator.db import session_scope
@@ -20,7 +21,7 @@ def bootstrap(app: Flask) -> None:
         if not has_schema(session):
             install_schema(session, load_schema(app.config["SCHEMA_PATH"]))
             session.commit()
-        has_documents = session.query(Document.id).first() is not None
+        has_documents = session.execute(select(Document.id).limit(1)).first() is not None
     seeds = app.config.get("SEEDS_DIR")
     if seeds and not has_documents and Path(seeds).is_dir():
         import_paths(engine, [seeds], annotator_name=app.config["ANNOTATOR_USER"])

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy import func
+from sqlalchemy import select
 
 from annotator import create_app
 from annotator.corpus import CorpusError
@@ -122,7 +124,7 @@ def export(ctx: click.Context, export_format: str, out_path: str | None) -> None
     app = _app(ctx, seeds=False)
     target = Path(out_path) if out_path else default_export_path(app.config["EXPORTS_DIR"])
     with session_scope(engine_of(app)) as session:
-        total = session.query(Document.id).count()
+        total = session.execute(select(func.count()).select_from(Document)).scalar_one()
         try:
             with _progress(total, "Exporting") as advance:
                 count = write_jsonl(export_records(session, load_catalog(session)), target, advance)
