@@ -121,7 +121,8 @@ def _document_from_record(record: object, where: str, name: str, number: int) ->
     for key in ("id", "title", "annotator", "status"):
         if record.get(key) is not None and not isinstance(record[key], str):
             raise CorpusError(f'{where}: "{key}" must be a string')
-    meta = record.get("meta") or {}
+    meta = record.get("meta")
+    meta = {} if meta is None else meta
     if not isinstance(meta, dict):
         raise CorpusError(f'{where}: "meta" must be an object')
     spans = record.get("spans")

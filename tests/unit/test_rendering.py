@@ -1,0 +1,84 @@
+"""Paragraphs and segments: every span visible, text escaped, browser offsets on segments."""
+
+from annotator.annotations import SpanView
+from annotator.labels import LabelInfo
+from annotator.offsets import BrowserOffsets
+from annotator.rendering import Paragraph
+from annotator.rendering import paragraphs_touching
+from annotator.rendering import render_document
+from annotator.rendering import spans_by_paragraph
+from annotator.rendering import split_paragraphs
+
+ORDER = {"entity": 0, "stance": 1, "claim": 2}
+
+
+def label(name: str, layer: str, color: str) -> LabelInfo:
+    return LabelInfo(1, name, color, "1", "", layer, layer.title(), layer == "claim")
+
+
+PERSON = label("PERSON", "entity", "#aaaaaa")
+FAVOR = label("FAVOR", "stance", "#bbbbbb")
+CLAIM = label("CLAIM", "claim", "#cccccc")
+
+
+def span(span_id: int, start: int, end: int, info: LabelInfo) -> SpanView:
+    return SpanView(span_id, start, end, "", info, "d")
+
+
+def test_split_paragraphs_at_any_line_break_skipping_empty_lines():
+    text = "one\r\n\r\ntwo\nthree\rfour\n"
+    assert [(p.start, p.end) for p in split_paragraphs(text)] == [
+        (0, 3),
+        (7, 10),
+        (11, 16),
+        (17, 21),
+    ]
+    assert [text[p.start : p.end] for p in split_paragraphs(text)] == [
+        "one",
+        "two",
+        "three",
+        "four",
+    ]
+
+
+def test_paragraphs_touching():
+    paragraphs = [Paragraph(0, 0, 3), Paragraph(1, 5, 9), Paragraph(2, 11, 14)]
+    assert [p.index for p in paragraphs_touching(paragraphs, 2, 6)] == [0, 1]
+    assert [p.index for p in paragraphs_touching(paragraphs, 3, 5)] == []
+    assert [p.index for p in paragraphs_touching(paragraphs, 0, 99)] == [0, 1, 2]
+
+
+def test_span_across_paragraphs_is_grouped_under_each():
+    paragraphs = split_paragraphs("aaa\n\nbbb\n\nccc")
+    groups = spans_by_paragraph(paragraphs, [span(1, 1, 7, FAVOR), span(2, 10, 12, PERSON)])
+    assert {index: [s.id for s in spans] for index, spans in groups.items()} == {
+        0: [1],
+        1: [1],
+        2: [2],
+    }
+
+
+def test_nested_spans_cut_segments_and_list_covering_ids_shortest_first():
+    text = "The claim by Maduro here."
+    spans = [span(1, 0, 24, FAVOR), span(2, 4, 19, CLAIM), span(3, 13, 19, PERSON)]
+    [(_, html)] = render_document(text, spans, ORDER)
+    assert str(html) == (
+        '<span class="seg has-span" data-o="0" data-spans="1" '
+        'style="box-shadow:0 3px 0 #bbbbbb;">The </span>'
+        '<span class="seg has-span" data-o="4" data-spans="2 1" '
+        'style="box-shadow:0 3px 0 #bbbbbb,0 6px 0 #cccccc;">claim by </span>'
+        '<span class="seg has-span" data-o="13" data-spans="3 2 1" '
+        'style="background-color:#aaaaaa;box-shadow:0 3px 0 #bbbbbb,0 6px 0 #cccccc;">Maduro</span>'
+        '<span class="seg has-span" data-o="19" data-spans="1" '
+        'style="box-shadow:0 3px 0 #bbbbbb;"> here</span>'
+        '<span class="seg" data-o="24">.</span>'
+    )
+
+
+def test_text_is_escaped_and_offsets_are_browser_units():
+    text = "😀 <b>{{x}}</b> & more"
+    [(_, html)] = render_document(text, [span(1, 2, 5, PERSON)], ORDER)
+    assert ">&lt;b&gt;</span>" in str(html)
+    assert ">{{x}}&lt;/b&gt; &amp; more</span>" in str(html)
+    assert 'data-o="3" data-spans="1"' in str(html)  # 😀 is 2 UTF-16 units
+    assert BrowserOffsets(text).to_browser(2) == 3
