@@ -103,7 +103,7 @@ def import_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
             )
     except CorpusError as error:
         raise click.ClickException(f"{error} (nothing of that file was imported)") from None
-    for file_report in report.files:
+    for file_report in report.files if len(report.files) <= 20 else []:
         click.echo(
             f"{file_report.path}: {file_report.documents_added} documents added, "
             f"{file_report.documents_existing} already there; {file_report.spans_added} spans "

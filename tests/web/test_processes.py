@@ -1,0 +1,81 @@
+"""The CLI as a user runs it: a real WSGI server, and a progress bar only on a terminal."""
+
+import os
+import pty
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ANNOTATOR = [sys.executable, "-m", "annotator"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"a{number}.txt").write_text(f"Article {number}.")
+    return folder
+
+
+def test_serve_runs_waitress_on_loopback(tmp_path):
+    port = free_port()
+    url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    server = subprocess.Popen(
+        [*ANNOTATOR, "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    body = response.read().decode()
+                    server_header = response.headers["Server"]
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "server did not answer within 30 s"
+                time.sleep(0.2)
+        assert server_header == "annotator"  # waitress' ident, not Werkzeug's debug server
+        assert "0 / 3 finished" in body  # seeds imported on first start
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, corpus):
+    command = [*ANNOTATOR, "--db", f"sqlite:///{tmp_path / 'a.sqlite3'}", "import", str(corpus)]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Importing" not in piped.stderr + piped.stdout
+    assert "imported 5 documents" in piped.stdout
+
+    command[4] = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    assert process.wait(timeout=30) == 0
+    assert b"Importing" in seen and b"100%" in seen
