@@ -7,7 +7,7 @@ PORT ?= 5000
 # apt-get needs root: use sudo when we are not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test install install-test chromium lint bench clean
+.PHONY: run test install install-test system-packages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,26 +22,32 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test chromium
+install-test: $(VENV)/.installed-test system-packages
 
 ## Serve the app on the embedded SQLite database (seeds imported on first start).
 run: install
 	$(BIN)/annotator serve --host $(HOST) --port $(PORT)
 
-## Chromium for the browser tests, from Debian's package, when it is missing.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+## Debian's chromium (browser tests) and postgresql (the same tests on a real server),
+## installed only when missing.
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian's$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Lint, then every test: unit, web (Flask client, CLI) and browser (headless Chromium).
+## Lint, then every test on SQLite: unit, web (Flask client, CLI) and browser (headless
+## Chromium); then the web and database tests again on a real PostgreSQL server.
 test: install-test lint
 	$(BIN)/pytest
+	$(BIN)/pytest --postgres tests/web tests/unit/test_database.py
 
 ## Speed and memory figures, printed as JSON.
 bench: install-test

@@ -15,6 +15,7 @@ from itertools import groupby
 from pathlib import Path
 
 import jsonlines
+from sqlalchemy import Result
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -42,12 +43,25 @@ def default_export_path(exports_dir: str | Path) -> Path:
 def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
     """One record per document and annotator, in document order; untouched documents once."""
     names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
-    statuses = groupby(_stream(session, _status_query()), key=lambda row: row.document_id)
-    spans = groupby(_stream(session, _span_query()), key=lambda row: row.document_id)
+    results = [
+        _stream(session, select(Document).order_by(Document.id)),
+        _stream(session, _status_query()),
+        _stream(session, _span_query()),
+    ]
+    try:
+        yield from _merge(*results, names, catalog)
+    finally:
+        for result in results:  # server-side cursors on PostgreSQL: close even when stopped
+            result.close()
+
+
+def _merge(documents, status_rows, span_rows, names: dict[int, str], catalog) -> Iterator[dict]:
+    """Walk the three ordered streams together, one document at a time."""
+    statuses = groupby(status_rows, key=lambda row: row.document_id)
+    spans = groupby(span_rows, key=lambda row: row.document_id)
     next_status = next(statuses, None)
     next_spans = next(spans, None)
-    for document in _stream(session, select(Document).order_by(Document.id)):
-        document = document[0]
+    for (document,) in documents:
         by_annotator: dict[int, list] = {}
         status_of: dict[int, str] = {}
         if next_status and next_status[0] == document.id:
@@ -66,9 +80,9 @@ def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
             yield _record(document, names[annotator_id], status, rows, catalog)
 
 
-def _stream(session: Session, query) -> Iterator:
+def _stream(session: Session, query) -> Result:
     """Rows of a query fetched in batches rather than all at once."""
-    return iter(session.execute(query.execution_options(yield_per=BATCH)))
+    return session.execute(query.execution_options(yield_per=BATCH))
 
 
 def _status_query():

@@ -114,11 +114,12 @@ def progress(session: Session, annotator_id: int) -> dict[str, int]:
     """How many documents the annotator has in each status, and the total."""
     rows = session.execute(
         _with_status(
-            select(_status_column(), func.count()).select_from(Document), annotator_id
-        ).group_by(_status_column())
+            select(DocumentStatus.status, func.count()).select_from(Document), annotator_id
+        ).group_by(DocumentStatus.status)
     ).all()
     counts = {status.value: 0 for status in Status}
-    counts.update(dict(rows))
+    for status, number in rows:
+        counts[status or Status.NEW.value] += number
     counts["total"] = sum(counts[status.value] for status in Status)
     return counts
 

@@ -9,12 +9,60 @@ from annotator import create_app
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        help="run against a real PostgreSQL server started for the session (Debian's package)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def dispose_engines(monkeypatch: pytest.MonkeyPatch):
+    """Close the connection pools of every app (and CLI run) a test created."""
+    from annotator import db
+
+    engines = []
+    make_engine = db.make_engine
+
+    def recording_make_engine(url: str):
+        engine = make_engine(url)
+        engines.append(engine)
+        return engine
+
+    monkeypatch.setattr(db, "make_engine", recording_make_engine)
+    yield
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest):
+    """A PostgreSQL server for the session when --postgres is given, else None."""
+    if not request.config.getoption("--postgres"):
+        yield None
+        return
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def app_config(tmp_path: Path) -> dict:
+def database_url(postgres_server, tmp_path: Path) -> str:
+    """A fresh, empty database for one test: an SQLite file, or a PostgreSQL schema."""
+    if postgres_server is not None:
+        return postgres_server.fresh_url()
+    return f"sqlite:///{tmp_path / 'annotator.sqlite3'}"
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, database_url: str) -> dict:
     """Settings for a test app: temp database and exports, the real schema and seeds."""
     return {
         "TESTING": True,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'annotator.sqlite3'}",
+        "DATABASE_URL": database_url,
         "EXPORTS_DIR": str(tmp_path / "exports"),
         "SEEDS_DIR": str(SEEDS),
         "ANNOTATOR_USER": "alice",
