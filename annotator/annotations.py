@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import insert
@@ -63,6 +64,31 @@ class ExistingSpan:
     label_id: int
 
 
+# The span path's statements, built once: SQLAlchemy then reuses their compiled form, and they
+# run on the session's connection, skipping ORM bookkeeping (see the benchmark in bench/).
+_DOCUMENT_TEXT = select(Document.id, Document.text).where(Document.id == bindparam("document_id"))
+_SPANS_TOUCHING = select(Span.id, Span.start, Span.end, Span.label_id).where(
+    Span.document_id == bindparam("document_id"),
+    Span.annotator_id == bindparam("annotator_id"),
+    Span.start < bindparam("end"),
+    Span.end > bindparam("start"),
+)
+_INSERT_SPAN = insert(Span)
+_STATUS = select(DocumentStatus.status).where(
+    DocumentStatus.document_id == bindparam("document_id"),
+    DocumentStatus.annotator_id == bindparam("annotator_id"),
+)
+_INSERT_STATUS = insert(DocumentStatus)
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """Just what span checks need of a document."""
+
+    id: str
+    text: str
+
+
 def get_annotator(session: Session, name: str) -> Annotator:
     """The annotator called name, created on first use."""
     annotator = session.execute(select(Annotator).where(Annotator.name == name)).scalar()
@@ -71,6 +97,14 @@ def get_annotator(session: Session, name: str) -> Annotator:
         session.add(annotator)
         session.commit()
     return annotator
+
+
+def get_document_text(session: Session, document_id: str) -> DocumentText:
+    """A document's id and text (a light read for the span path), or NotFoundError."""
+    row = session.connection().execute(_DOCUMENT_TEXT, {"document_id": document_id}).first()
+    if row is None:
+        raise NotFoundError(f"document '{document_id}' does not exist")
+    return DocumentText(row.id, row.text)
 
 
 def get_document(session: Session, document_id: str) -> Document:
@@ -127,21 +161,20 @@ def _spans_touching(
     session: Session, document_id: str, annotator_id: int, start: int, end: int
 ) -> list[ExistingSpan]:
     """The annotator's spans in the document that overlap [start, end)."""
-    rows = session.execute(
-        select(Span.id, Span.start, Span.end, Span.label_id).where(
-            Span.document_id == document_id,
-            Span.annotator_id == annotator_id,
-            Span.start < end,
-            Span.end > start,
-        )
-    )
+    parameters = {
+        "document_id": document_id,
+        "annotator_id": annotator_id,
+        "start": start,
+        "end": end,
+    }
+    rows = session.connection().execute(_SPANS_TOUCHING, parameters)
     return [ExistingSpan(*row) for row in rows]
 
 
 def create_span(
     session: Session,
     *,
-    document: Document,
+    document: Document | DocumentText,
     annotator: Annotator,
     label_name: str,
     start: int,
@@ -158,18 +191,17 @@ def create_span(
     now = utc_now()
     span_text = document.text[start:end]
     try:
-        span_id = session.execute(
-            insert(Span).values(
-                document_id=document.id,
-                annotator_id=annotator.id,
-                label_id=label.id,
-                start=start,
-                end=end,
-                text=span_text,
-                created_at=now,
-                updated_at=now,
-            )
-        ).inserted_primary_key[0]
+        row = {
+            "document_id": document.id,
+            "annotator_id": annotator.id,
+            "label_id": label.id,
+            "start": start,
+            "end": end,
+            "text": span_text,
+            "created_at": now,
+            "updated_at": now,
+        }
+        span_id = session.connection().execute(_INSERT_SPAN, row).inserted_primary_key[0]
         _start_progress(session, document.id, annotator.id)
         session.commit()
     except IntegrityError:
@@ -182,21 +214,11 @@ def create_span(
 
 def _start_progress(session: Session, document_id: str, annotator_id: int) -> None:
     """Mark a document in progress for an annotator the first time they label it."""
-    status = session.execute(
-        select(DocumentStatus.status).where(
-            DocumentStatus.document_id == document_id,
-            DocumentStatus.annotator_id == annotator_id,
-        )
-    ).scalar()
-    if status is None:
-        session.execute(
-            insert(DocumentStatus).values(
-                document_id=document_id,
-                annotator_id=annotator_id,
-                status=Status.IN_PROGRESS.value,
-                updated_at=utc_now(),
-            )
-        )
+    connection = session.connection()
+    key = {"document_id": document_id, "annotator_id": annotator_id}
+    if connection.execute(_STATUS, key).first() is None:
+        row = key | {"status": Status.IN_PROGRESS.value, "updated_at": utc_now()}
+        connection.execute(_INSERT_STATUS, row)
 
 
 def _own_span(session: Session, span_id: int, annotator: Annotator) -> Span:

@@ -55,9 +55,12 @@ class LabelCatalog:
         return self.by_name.get(name)
 
 
+_REVISION = select(Setting.value).where(Setting.key == SCHEMA_REVISION)
+
+
 def schema_revision(session: Session) -> int:
-    """A number that changes whenever the stored schema does."""
-    value = session.execute(select(Setting.value).where(Setting.key == SCHEMA_REVISION)).scalar()
+    """A number that changes whenever the stored schema does (one cheap read per request)."""
+    value = session.connection().execute(_REVISION).scalar()
     return int(value or 0)
 
 

@@ -11,6 +11,7 @@ from annotator.annotations import create_span
 from annotator.annotations import delete_span
 from annotator.annotations import document_status
 from annotator.annotations import get_document
+from annotator.annotations import get_document_text
 from annotator.annotations import list_spans
 from annotator.annotations import relabel_span
 from annotator.annotations import set_status
@@ -98,7 +99,7 @@ def add_span(document_id: str):
     session = get_session()
     span = create_span(
         session,
-        document=get_document(session, document_id),
+        document=get_document_text(session, document_id),
         annotator=current_annotator(),
         label_name=wanted.label,
         start=wanted.start,

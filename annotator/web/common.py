@@ -18,10 +18,15 @@ def catalog() -> LabelCatalog:
 
 
 def current_annotator() -> Annotator:
-    """The local user until logins exist (ANNOTATOR_USER, else the OS user name)."""
-    if "annotator" not in g:
-        g.annotator = get_annotator(get_session(), current_app.config["ANNOTATOR_USER"])
-    return g.annotator
+    """The local user until logins exist (ANNOTATOR_USER, else the OS user name).
+
+    Annotator rows are never changed once made, so each process looks a name up only once.
+    """
+    known = current_app.extensions.setdefault("annotator.annotators", {})
+    name = current_app.config["ANNOTATOR_USER"]
+    if name not in known:
+        known[name] = get_annotator(get_session(), name)
+    return known[name]
 
 
 def wants_fragment() -> bool:

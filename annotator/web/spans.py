@@ -12,13 +12,13 @@ from flask import render_template
 from flask import request
 
 from annotator.annotations import AnnotationError
+from annotator.annotations import DocumentText
 from annotator.annotations import create_span
 from annotator.annotations import delete_span
-from annotator.annotations import get_document
+from annotator.annotations import get_document_text
 from annotator.annotations import list_spans
 from annotator.annotations import relabel_span
 from annotator.db import get_session
-from annotator.models import Document
 from annotator.offsets import BrowserOffsets
 from annotator.offsets import OffsetError
 from annotator.offsets import snap_to_words
@@ -52,7 +52,7 @@ def code_point_span(
         raise AnnotationError(f"selection [{browser_start}, {browser_end}): {error}") from None
 
 
-def _changes(document: Document, start: int, end: int, selected_id: int | None):
+def _changes(document: DocumentText, start: int, end: int, selected_id: int | None):
     """Re-rendered paragraphs around [start, end) and the span list, with a settle trigger."""
     spans = list_spans(get_session(), document.id, current_annotator().id, catalog())
     touched = {p.index for p in paragraphs_touching(split_paragraphs(document.text), start, end)}
@@ -72,7 +72,7 @@ def _changes(document: Document, start: int, end: int, selected_id: int | None):
 def create(document_id: str):
     """Save the selection as a span with the chosen label."""
     session = get_session()
-    document = get_document(session, document_id)
+    document = get_document_text(session, document_id)
     start, end = code_point_span(
         document.text,
         _form_offset("start"),
@@ -102,7 +102,7 @@ def relabel(span_id: int):
         label_name=request.form.get("label", ""),
         catalog=catalog(),
     )
-    document = get_document(session, span.document_id)
+    document = get_document_text(session, span.document_id)
     return _changes(document, span.start, span.end, span.id)
 
 
@@ -111,5 +111,5 @@ def remove(span_id: int):
     """Delete the selected span."""
     session = get_session()
     span = delete_span(session, span_id=span_id, annotator=current_annotator())
-    document = get_document(session, span.document_id)
+    document = get_document_text(session, span.document_id)
     return _changes(document, span.start, span.end, None)
