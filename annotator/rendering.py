@@ -84,22 +84,23 @@ def render_paragraph(
         pieces.append(
             _segment(text[seg_start:seg_end], offsets.to_browser(seg_start), covering, layer_order)
         )
-    return Markup("").join(pieces)
+    return Markup("".join(pieces))
 
 
 def _segment(
     segment_text: str, browser_offset: int, covering: list[SpanView], layer_order: dict[str, int]
-) -> Markup:
-    """A run of text with the same covering spans."""
+) -> str:
+    """A run of text with the same covering spans (plain string building: this is the hot
+    loop of a long article, and escape() is markupsafe's C speed-up)."""
     if not covering:
-        return Markup('<span class="seg" data-o="{}">{}</span>').format(
-            browser_offset, segment_text
-        )
+        return f'<span class="seg" data-o="{browser_offset}">{escape(segment_text)}</span>'
     covering.sort(key=lambda s: (s.end - s.start, s.id))
     ids = " ".join(str(s.id) for s in covering)
-    return Markup(
-        '<span class="seg has-span" data-o="{}" data-spans="{}" style="{}">{}</span>'
-    ).format(browser_offset, ids, _segment_style(covering, layer_order), segment_text)
+    style = _segment_style(covering, layer_order)
+    return (
+        f'<span class="seg has-span" data-o="{browser_offset}" data-spans="{ids}" '
+        f'style="{style}">{escape(segment_text)}</span>'
+    )
 
 
 def _segment_style(covering: list[SpanView], layer_order: dict[str, int]) -> str:
