@@ -36,6 +36,12 @@ class AnnotationError(ValueError):
     status_code = 422
 
 
+class ConflictError(AnnotationError):
+    """Another change to the same document happened at the same moment; trying again works."""
+
+    status_code = 409
+
+
 class NotFoundError(AnnotationError):
     """The document or span the request names does not exist (any more)."""
 
@@ -205,9 +211,15 @@ def create_span(
         _start_progress(session, document.id, annotator.id)
         session.commit()
     except IntegrityError:
+        # A request racing this one saved the same span, or this document's status row.
         session.rollback()
-        raise AnnotationError(
-            f"{label.name} [{start}, {end}) '{span_text}' is already annotated"
+        touching = _spans_touching(session, document.id, annotator.id, start, end)
+        if any((s.start, s.end, s.label_id) == (start, end, label.id) for s in touching):
+            raise AnnotationError(
+                f"{label.name} [{start}, {end}) '{span_text}' is already annotated"
+            ) from None
+        raise ConflictError(
+            "another change to this document was saved at the same moment; try again"
         ) from None
     return SpanView(span_id, start, end, span_text, label, document.id)
 

@@ -58,6 +58,8 @@ def test_pagination(app_config):
     second = client.get("/?page=2")
     assert second.text.count("data-document-id=") == 1
     assert client.get("/?page=abc").status_code == 400
+    assert 'aria-current="page">2</span>' in second.text
+    assert 'href="/?page=1"' in second.text and "page 2 of 2" in second.text
 
 
 def test_unknown_status_filter_is_an_error(client):
