@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from annotator.db import writing
 from annotator.labels import LabelCatalog
 from annotator.labels import LabelInfo
 from annotator.models import Annotator
@@ -196,20 +197,21 @@ def create_span(
     check_span(document.text, label, start, end, others, catalog)
     now = utc_now()
     span_text = document.text[start:end]
+    row = {
+        "document_id": document.id,
+        "annotator_id": annotator.id,
+        "label_id": label.id,
+        "start": start,
+        "end": end,
+        "text": span_text,
+        "created_at": now,
+        "updated_at": now,
+    }
     try:
-        row = {
-            "document_id": document.id,
-            "annotator_id": annotator.id,
-            "label_id": label.id,
-            "start": start,
-            "end": end,
-            "text": span_text,
-            "created_at": now,
-            "updated_at": now,
-        }
-        span_id = session.connection().execute(_INSERT_SPAN, row).inserted_primary_key[0]
-        _start_progress(session, document.id, annotator.id)
-        session.commit()
+        with writing(session):
+            span_id = session.connection().execute(_INSERT_SPAN, row).inserted_primary_key[0]
+            _start_progress(session, document.id, annotator.id)
+            session.commit()
     except IntegrityError:
         # A request racing this one saved the same span, or this document's status row.
         session.rollback()
@@ -264,18 +266,22 @@ def relabel_span(
             if other.id != span.id
         ]
         check_span(document.text, label, span.start, span.end, others, catalog)
-        session.execute(
-            update(Span).where(Span.id == span.id).values(label_id=label.id, updated_at=utc_now())
-        )
-        session.commit()
+        with writing(session):
+            session.execute(
+                update(Span)
+                .where(Span.id == span.id)
+                .values(label_id=label.id, updated_at=utc_now())
+            )
+            session.commit()
     return SpanView(span.id, span.start, span.end, span.text, label, span.document_id)
 
 
 def delete_span(session: Session, *, span_id: int, annotator: Annotator) -> Span:
     """Delete the annotator's span; commits and returns what was deleted."""
     span = _own_span(session, span_id, annotator)
-    session.execute(delete(Span).where(Span.id == span.id))
-    session.commit()
+    with writing(session):
+        session.execute(delete(Span).where(Span.id == span.id))
+        session.commit()
     return span
 
 
@@ -328,8 +334,9 @@ def set_status(
         row = DocumentStatus(document_id=document.id, annotator_id=annotator.id)
     row.status = new_status.value
     row.updated_at = utc_now()
-    session.add(row)
-    session.commit()
+    with writing(session):
+        session.add(row)
+        session.commit()
     return new_status
 
 

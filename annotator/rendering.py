@@ -123,13 +123,16 @@ def _segment_style(covering: list[SpanView], layer_order: dict[str, int]) -> str
 
 
 def render_document(
-    text: str, spans: Sequence[SpanView], layer_order: dict[str, int]
+    text: str,
+    spans: Sequence[SpanView],
+    layer_order: dict[str, int],
+    only: Sequence[Paragraph] | None = None,
 ) -> list[tuple[Paragraph, Markup]]:
-    """Every paragraph of the text with its rendered segments."""
+    """Every paragraph of the text (or just those in only) with its rendered segments."""
     offsets = BrowserOffsets(text)
     paragraphs = split_paragraphs(text)
     groups = spans_by_paragraph(paragraphs, spans)
     return [
         (p, render_paragraph(text, p, groups.get(p.index, []), offsets, layer_order))
-        for p in paragraphs
+        for p in (paragraphs if only is None else only)
     ]

@@ -55,12 +55,8 @@ def code_point_span(
 def _changes(document: DocumentText, start: int, end: int, selected_id: int | None):
     """Re-rendered paragraphs around [start, end) and the span list, with a settle trigger."""
     spans = list_spans(get_session(), document.id, current_annotator().id, catalog())
-    touched = {p.index for p in paragraphs_touching(split_paragraphs(document.text), start, end)}
-    paragraphs = [
-        item
-        for item in render_document(document.text, spans, layer_order())
-        if item[0].index in touched
-    ]
+    touched = paragraphs_touching(split_paragraphs(document.text), start, end)
+    paragraphs = render_document(document.text, spans, layer_order(), only=touched)
     body = render_template(
         "documents/_changes.html", paragraphs=paragraphs, spans=spans, document=document
     )
