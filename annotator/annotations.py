@@ -350,41 +350,43 @@ def count_spans(session: Session, annotator_id: int) -> dict[str, int]:
     return dict(rows.all())
 
 
-@dataclass(frozen=True)
-class SpanCandidate:
-    """A span to check before a bulk insert; ref says where it came from for errors."""
-
-    start: int
-    end: int
-    label: LabelInfo
-    ref: str
-
-
 def check_spans(
     text: str,
-    candidates: Sequence[SpanCandidate],
+    candidates: Sequence[tuple[int, int, LabelInfo]],
     catalog: LabelCatalog,
     existing: Sequence[ExistingSpan] = (),
 ) -> None:
-    """check_span for many spans at once: each against the existing ones and those before it.
+    """check_span for many (start, end, label) at once: each against the existing spans and
+    the candidates before it. Errors start with 'span N' (N indexes candidates).
 
     A sweep in start order keeps only the spans still open at each start, so a long document
-    costs about n log n rather than n squared.
+    costs about n log n rather than n squared; the full check runs only where spans meet.
     """
-    for candidate in candidates:
-        if not (isinstance(candidate.start, int) and isinstance(candidate.end, int)):
-            raise AnnotationError(f"{candidate.ref}: offsets must be integers")
-    ordered = sorted(
-        [(s.start, s.end, s.label_id, None) for s in existing]
-        + [(c.start, c.end, c.label.id, c) for c in candidates],
-        key=lambda item: (item[0], item[1]),
-    )
+    length = len(text)
+    events = [(s.start, s.end, s.label_id, -1) for s in existing]
+    for index, (start, end, label) in enumerate(candidates):
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+            _check_one(index, text, label, start, end, (), catalog)
+        events.append((start, end, label.id, index))
+    events.sort()
     open_spans: list[ExistingSpan] = []
-    for start, end, label_id, candidate in ordered:
-        open_spans = [span for span in open_spans if span.end > start]
-        if candidate is not None:
-            try:
-                check_span(text, candidate.label, start, end, open_spans, catalog)
-            except AnnotationError as error:
-                raise AnnotationError(f"{candidate.ref}: {error}") from None
+    for start, end, label_id, index in events:
+        if open_spans:
+            open_spans = [span for span in open_spans if span.end > start]
+        if index >= 0 and open_spans:
+            label = candidates[index][2]
+            by_id = catalog.by_id
+            if any(
+                other.label_id == label_id or by_id[other.label_id].layer == label.layer
+                for other in open_spans
+            ):
+                _check_one(index, text, label, start, end, open_spans, catalog)
         open_spans.append(ExistingSpan(None, start, end, label_id))
+
+
+def _check_one(index, text, label, start, end, others, catalog) -> None:
+    """The full check of one candidate; its error is prefixed with the candidate's index."""
+    try:
+        check_span(text, label, start, end, others, catalog)
+    except AnnotationError as error:
+        raise AnnotationError(f"span {index}: {error}") from None

@@ -21,7 +21,7 @@ class CorpusError(ValueError):
     """A file that cannot be imported; the message names the file (and line)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceSpan:
     """A span as a file gives it, before it is checked against the schema."""
 
@@ -101,6 +101,7 @@ def read_file(path: Path) -> list[SourceDocument]:
 
 def read_jsonl_lines(content: str, name: str) -> Iterator[SourceDocument]:
     """Parse JSONL content: one document object per line, blank lines skipped."""
+    source = Path(name).name
     for number, line in enumerate(content.splitlines(), start=1):
         if not line.strip():
             continue
@@ -108,10 +109,10 @@ def read_jsonl_lines(content: str, name: str) -> Iterator[SourceDocument]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise CorpusError(f"{name}:{number}: not JSON ({error.msg})") from None
-        yield _document_from_record(record, f"{name}:{number}", name, number)
+        yield _document_from_record(record, f"{name}:{number}", source, number)
 
 
-def _document_from_record(record: object, where: str, name: str, number: int) -> SourceDocument:
+def _document_from_record(record: object, where: str, source: str, number: int) -> SourceDocument:
     """Check one JSONL record's shape and turn it into a SourceDocument."""
     if not isinstance(record, dict):
         raise CorpusError(f"{where}: expected a JSON object, got {type(record).__name__}")
@@ -128,7 +129,7 @@ def _document_from_record(record: object, where: str, name: str, number: int) ->
     spans = record.get("spans")
     return SourceDocument(
         text=text,
-        source=Path(name).name,
+        source=source,
         line=number,
         id=record.get("id"),
         title=record.get("title"),
@@ -140,20 +141,35 @@ def _document_from_record(record: object, where: str, name: str, number: int) ->
 
 
 def _spans_from_record(spans: object, where: str) -> list[SourceSpan]:
-    """Check the "spans" list of a record."""
+    """Check the "spans" list of a record (the fast path first: a corpus has many spans)."""
     if not isinstance(spans, list):
         raise CorpusError(f'{where}: "spans" must be a list')
     result = []
+    append = result.append
     for index, span in enumerate(spans):
-        if not isinstance(span, dict):
-            raise CorpusError(f"{where}: span {index} is not an object")
-        start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if not all(type(value) is int for value in (start, end)):
-            raise CorpusError(f'{where}: span {index} needs integer "start" and "end"')
-        if not isinstance(label, str) or not label:
-            raise CorpusError(f'{where}: span {index} needs a "label"')
-        text = span.get("text")
-        if text is not None and not isinstance(text, str):
-            raise CorpusError(f'{where}: span {index} "text" must be a string')
-        result.append(SourceSpan(start=start, end=end, label=label, text=text))
+        try:
+            start, end, label = span["start"], span["end"], span["label"]
+            text = span.get("text")
+        except (TypeError, KeyError, AttributeError):
+            start = end = label = text = None
+        if (
+            type(start) is not int
+            or type(end) is not int
+            or type(label) is not str
+            or not label
+            or (text is not None and type(text) is not str)
+        ):
+            _refuse_span(span, index, where)
+        append(SourceSpan(start, end, label, text))
     return result
+
+
+def _refuse_span(span: object, index: int, where: str) -> None:
+    """Say what is wrong with one span of a record."""
+    if not isinstance(span, dict):
+        raise CorpusError(f"{where}: span {index} is not an object")
+    if type(span.get("start")) is not int or type(span.get("end")) is not int:
+        raise CorpusError(f'{where}: span {index} needs integer "start" and "end"')
+    if not isinstance(span.get("label"), str) or not span["label"]:
+        raise CorpusError(f'{where}: span {index} needs a "label"')
+    raise CorpusError(f'{where}: span {index} "text" must be a string')

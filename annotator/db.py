@@ -14,7 +14,10 @@ from pathlib import Path
 from flask import Flask
 from flask import current_app
 from flask import g
+from sqlalchemy import Table
 from sqlalchemy import event
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -70,6 +73,22 @@ def writing(session: Session):
     """Hold around a write transaction (first write to commit): serialises SQLite writers."""
     lock = _write_locks.get(id(session.get_bind()))
     return lock if lock is not None else nullcontext()
+
+
+def insert_plain_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert many rows through the driver's own executemany.
+
+    For bulk imports: it skips SQLAlchemy's per-row parameter processing, so every value must
+    already be what the driver takes (ints and strings; no JSON or datetime columns).
+    """
+    if not rows:
+        return
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    if compiled.positiontup is not None:
+        keys = compiled.positiontup
+        connection.exec_driver_sql(compiled.string, [tuple(row[k] for k in keys) for row in rows])
+    else:
+        connection.exec_driver_sql(compiled.string, rows)
 
 
 def get_session() -> Session:

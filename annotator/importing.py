@@ -18,16 +18,15 @@ from sqlmodel import Session
 
 from annotator.annotations import AnnotationError
 from annotator.annotations import ExistingSpan
-from annotator.annotations import SpanCandidate
 from annotator.annotations import check_spans
 from annotator.annotations import get_annotator
-from annotator.annotations import resolve_label
 from annotator.corpus import CorpusError
 from annotator.corpus import SourceDocument
 from annotator.corpus import content_hash
 from annotator.corpus import find_files
 from annotator.corpus import read_file
 from annotator.corpus import title_of
+from annotator.db import insert_plain_rows
 from annotator.db import session_scope
 from annotator.labels import LabelCatalog
 from annotator.labels import load_catalog
@@ -145,7 +144,7 @@ def _import_documents(
         if text_hash in known.id_by_hash or document_id in new_rows:
             report.documents_existing += document_id not in new_rows
         else:
-            new_rows[document_id] = _document_row(document, document_id, text_hash, now)
+            new_rows[document_id] = _document_row(document, document_id, text_hash)
             report.documents_added += 1
         if document.annotator is None and not document.spans and document.status in (None, "new"):
             continue
@@ -156,16 +155,17 @@ def _import_documents(
         existing = (
             [] if document_id in new_rows else _stored_spans(session, document_id, annotator_id)
         )
-        added = _span_rows(document, document_id, annotator_id, catalog, existing, now)
+        added = _span_rows(document, document_id, annotator_id, catalog, existing)
         report.spans_existing += len(document.spans or []) - len(added)
         report.spans_added += len(added)
         span_rows.extend(added)
         statuses[(document_id, annotator_id)] = _status_of(document, has_spans=bool(document.spans))
+    # Core inserts on the connection: ORM bulk-insert bookkeeping cost more than SQLite itself.
+    connection = session.connection()
     try:
         if new_rows:
-            session.execute(insert(Document), list(new_rows.values()))
-        if span_rows:
-            session.execute(insert(Span), span_rows)
+            connection.execute(insert(Document.__table__), list(new_rows.values()))
+        insert_plain_rows(connection, Span.__table__, span_rows)
         _write_statuses(session, statuses, set(new_rows), now)
     except Exception:
         session.rollback()
@@ -186,7 +186,7 @@ def _new_document_id(document: SourceDocument, text_hash: str, known: _KnownDocu
     return document_id
 
 
-def _document_row(document: SourceDocument, document_id: str, text_hash: str, now) -> dict:
+def _document_row(document: SourceDocument, document_id: str, text_hash: str) -> dict:
     """The row of a new document."""
     return {
         "id": document_id,
@@ -195,7 +195,6 @@ def _document_row(document: SourceDocument, document_id: str, text_hash: str, no
         "source": document.source,
         "meta": document.meta,
         "content_hash": text_hash,
-        "created_at": now,
     }
 
 
@@ -215,43 +214,49 @@ def _span_rows(
     annotator_id: int,
     catalog: LabelCatalog,
     existing: list[ExistingSpan],
-    now,
 ) -> list[dict]:
     """Check a document's spans and return rows for those not stored yet."""
+    text = document.text
     stored = {(span.start, span.end, span.label_id) for span in existing}
     candidates = []
     for index, span in enumerate(document.spans or []):
-        ref = f"{document.where}: span {index}"
-        try:
-            label = resolve_label(catalog, span.label)
-        except AnnotationError as error:
-            raise CorpusError(f"{ref}: {error}") from None
+        label = catalog.get(span.label)
+        if label is None:
+            _fail(
+                document,
+                index,
+                f"unknown label '{span.label}' (the schema has: {', '.join(catalog.by_name)})",
+            )
         if (span.start, span.end, label.id) in stored:
             continue
-        marked = document.text[span.start : span.end]
-        if span.text is not None and span.text != marked:
-            raise CorpusError(
-                f"{ref}: text {span.text!r} does not match the text at "
-                f"[{span.start}, {span.end}): {marked!r}"
+        if span.text is not None and span.text != text[span.start : span.end]:
+            _fail(
+                document,
+                index,
+                f"text {span.text!r} does not match the text at [{span.start}, {span.end}): "
+                f"{text[span.start : span.end]!r}",
             )
-        candidates.append(SpanCandidate(span.start, span.end, label, ref))
+        candidates.append((span.start, span.end, label))
     try:
-        check_spans(document.text, candidates, catalog, existing)
+        check_spans(text, candidates, catalog, existing)
     except AnnotationError as error:
-        raise CorpusError(str(error)) from None
+        raise CorpusError(f"{document.where}: {error}") from None
     return [
         {
             "document_id": document_id,
             "annotator_id": annotator_id,
-            "label_id": candidate.label.id,
-            "start": candidate.start,
-            "end": candidate.end,
-            "text": document.text[candidate.start : candidate.end],
-            "created_at": now,
-            "updated_at": now,
+            "label_id": label.id,
+            "start": start,
+            "end": end,
+            "text": text[start:end],
         }
-        for candidate in candidates
+        for start, end, label in candidates
     ]
+
+
+def _fail(document: SourceDocument, index: int, problem: str) -> None:
+    """Refuse the file at one span of one document."""
+    raise CorpusError(f"{document.where}: span {index}: {problem}")
 
 
 def _status_of(document: SourceDocument, *, has_spans: bool) -> str:
@@ -290,5 +295,5 @@ def _write_statuses(
         row.updated_at = now
         session.add(row)
     if fresh:
-        session.execute(insert(DocumentStatus), fresh)
+        session.connection().execute(insert(DocumentStatus.__table__), fresh)
     session.flush()

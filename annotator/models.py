@@ -17,11 +17,11 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy import Column
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
-from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import func
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
@@ -32,7 +32,8 @@ def utc_now() -> datetime:
 
 
 def _timestamp() -> Column:
-    return Column(DateTime(timezone=True), nullable=False, default=utc_now)
+    """A UTC timestamp; the database fills it in when a bulk import leaves it out."""
+    return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 class Status(StrEnum):
@@ -123,8 +124,8 @@ class Span(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("start >= 0", name="start_not_negative"),
         CheckConstraint('start < "end"', name="start_before_end"),
+        # Also the index for "this annotator's spans in this document" (its leading columns).
         UniqueConstraint("document_id", "annotator_id", "label_id", "start", "end"),
-        Index("ix_span_document_annotator", "document_id", "annotator_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
