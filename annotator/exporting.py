@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from datetime import UTC
 from datetime import datetime
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import jsonlines
 from sqlalchemy import Result
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from annotator.labels import LabelCatalog
@@ -42,11 +44,12 @@ def default_export_path(exports_dir: str | Path) -> Path:
 
 def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
     """One record per document and annotator, in document order; untouched documents once."""
-    names = dict(session.execute(select(Annotator.id, Annotator.name)).all())
+    connection = session.connection()
+    names = dict(connection.execute(select(Annotator.id, Annotator.name)).all())
     results = [
-        _stream(session, select(Document).order_by(Document.id)),
-        _stream(session, _status_query()),
-        _stream(session, _span_query()),
+        _stream(connection, _document_query()),
+        _stream(connection, _status_query()),
+        _stream(connection, _span_query()),
     ]
     try:
         yield from _merge(*results, names, catalog)
@@ -57,32 +60,38 @@ def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
 
 def _merge(documents, status_rows, span_rows, names: dict[int, str], catalog) -> Iterator[dict]:
     """Walk the three ordered streams together, one document at a time."""
-    statuses = groupby(status_rows, key=lambda row: row.document_id)
-    spans = groupby(span_rows, key=lambda row: row.document_id)
+    layer_of = {name: info.layer for name, info in catalog.by_name.items()}
+    statuses = groupby(status_rows, key=itemgetter(0))
+    spans = groupby(span_rows, key=itemgetter(0))
     next_status = next(statuses, None)
     next_spans = next(spans, None)
-    for (document,) in documents:
+    for document in documents:
+        document_id = document[0]
         by_annotator: dict[int, list] = {}
         status_of: dict[int, str] = {}
-        if next_status and next_status[0] == document.id:
-            status_of = {row.annotator_id: row.status for row in next_status[1]}
+        if next_status and next_status[0] == document_id:
+            status_of = {row[1]: row[2] for row in next_status[1]}
             next_status = next(statuses, None)
-        if next_spans and next_spans[0] == document.id:
+        if next_spans and next_spans[0] == document_id:
             for row in next_spans[1]:
-                by_annotator.setdefault(row.annotator_id, []).append(row)
+                by_annotator.setdefault(row[1], []).append(row)
             next_spans = next(spans, None)
-        annotator_ids = sorted(set(status_of) | set(by_annotator), key=lambda i: names[i])
+        annotator_ids = sorted(set(status_of) | set(by_annotator), key=names.__getitem__)
         if not annotator_ids:
-            yield _record(document, None, Status.NEW.value, [], catalog)
+            yield _record(document, None, Status.NEW.value, [], layer_of)
         for annotator_id in annotator_ids:
             status = status_of.get(annotator_id, Status.IN_PROGRESS.value)
             rows = by_annotator.get(annotator_id, [])
-            yield _record(document, names[annotator_id], status, rows, catalog)
+            yield _record(document, names[annotator_id], status, rows, layer_of)
 
 
-def _stream(session: Session, query) -> Result:
+def _stream(connection: Connection, query) -> Result:
     """Rows of a query fetched in batches rather than all at once."""
-    return session.execute(query.execution_options(yield_per=BATCH))
+    return connection.execution_options(yield_per=BATCH).execute(query)
+
+
+def _document_query():
+    return select(Document.id, Document.title, Document.text, Document.meta).order_by(Document.id)
 
 
 def _status_query():
@@ -99,31 +108,25 @@ def _span_query():
     )
 
 
-def _record(document: Document, annotator: str | None, status: str, rows: list, catalog) -> dict:
+def _record(document, annotator: str | None, status: str, rows: list, layer_of) -> dict:
     """The export line of one document and annotator, every span checked against the text."""
+    document_id, title, text, meta = document
     spans = []
-    for row in rows:
-        marked = document.text[row.start : row.end]
-        if marked != row.text:
+    for _, _, start, end, made_on, label in rows:
+        marked = text[start:end]
+        if marked != made_on:
             raise ExportError(
-                f"document '{document.id}': span [{row.start}, {row.end}) {row.name} was made on "
-                f"{row.text!r} but the text there is now {marked!r}; export stopped"
+                f"document '{document_id}': span [{start}, {end}) {label} was made on "
+                f"{made_on!r} but the text there is now {marked!r}; export stopped"
             )
-        label = catalog.by_name[row.name]
         spans.append(
-            {
-                "start": row.start,
-                "end": row.end,
-                "label": row.name,
-                "layer": label.layer,
-                "text": marked,
-            }
+            {"start": start, "end": end, "label": label, "layer": layer_of[label], "text": marked}
         )
     return {
-        "id": document.id,
-        "title": document.title,
-        "text": document.text,
-        "meta": document.meta,
+        "id": document_id,
+        "title": title,
+        "text": text,
+        "meta": meta,
         "annotator": annotator,
         "status": status,
         "spans": spans,
