@@ -77,20 +77,31 @@
   }
 
   function saveSelection(exact) {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return false;
     const offsets = selectionOffsets();
-    if (!offsets) return false;
+    if (!offsets) {
+      if (textRoot().contains(selection.getRangeAt(0).commonAncestorContainer)) return false;
+      // Dragged past the text (the browser then selects parts of the page around it).
+      selection.removeAllRanges();
+      showError("The selection went past the text: release the mouse over the text to save it.");
+      return true;
+    }
     const label = activeLabel();
     if (!label) {
       showError("Pick a label first (click it or press its key), then select the text.");
       return true;
     }
     const form = page.querySelector("#span-form");
-    form.elements.start.value = offsets.start;
-    form.elements.end.value = offsets.end;
-    form.elements.label.value = label;
-    form.elements.exact.value = exact ? "1" : "0";
     window.getSelection().removeAllRanges();
-    htmx.trigger(form, "submit");
+    selectSpan(null); // the next label picked is for the next span, not a relabel
+    // The values go with this request (not read from the form when it is sent): selections
+    // made while one is being saved wait in the form's queue (hx-sync), none is dropped.
+    htmx.ajax("POST", form.getAttribute("hx-post"), {
+      source: form,
+      swap: "none",
+      values: { start: offsets.start, end: offsets.end, label, exact: exact ? "1" : "0" },
+    });
     return true;
   }
 
@@ -141,8 +152,15 @@
   function go(url) { if (url) window.location.assign(url); }
 
   // --- events --------------------------------------------------------------------------------
+  // Listened for on the whole document, for presses that began over the text: a drag released
+  // just past the text (the margin beside a line) is saved too.
+  let pressedInText = false;
+
+  function onMouseDown(event) { pressedInText = event.button === 0; }
+
   function onMouseUp(event) {
-    if (event.button !== 0) return;
+    if (event.button !== 0 || !pressedInText) return;
+    pressedInText = false;
     if (saveSelection(event.altKey)) return;
     const segment = event.target.closest(".seg");
     if (segment) clickSegment(segment);
@@ -184,10 +202,15 @@
       if (item) { selectSpan(item.dataset.spanId); return; }
       if (event.target.closest("[data-delete-selected]")) deleteSelected();
     });
-    textRoot().addEventListener("mouseup", onMouseUp);
+    textRoot().addEventListener("mousedown", onMouseDown);
+    document.addEventListener("mouseup", onMouseUp);
     document.addEventListener("keydown", onKeyDown);
     document.body.addEventListener("span-changed", (event) => {
-      selectSpan(event.detail.selected);
+      // A span just created (the event comes from the span form) is not selected: the next
+      // label the user picks is for the next span and must not relabel this one; a span the
+      // user clicked meanwhile stays selected.
+      const created = event.target instanceof Element && event.target.closest("#span-form");
+      if (!created) selectSpan(event.detail.selected);
     });
     page.dataset.interactive = "1";
   }
