@@ -1,0 +1,52 @@
+"""What every format reads into and writes from: documents with their annotations.
+
+Offsets are Python code points, `[start, end)`, on `text` exactly as the file gives it (see
+`annotator.offsets`). A reader converts its format's offsets (tokens, UTF-16, bytes) here, once.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+
+
+class FormatError(ValueError):
+    """A file a reader cannot take; str() is 'file:line: reason' (or 'file: reason')."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = path if line is None else f"{path}:{line}"
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass
+class Annotation:
+    """A labelled span. A discontinuous one (brat `T1 ORG 0 5;16 23`) keeps its fragments, in
+    order; start/end are then the first fragment's start and the last one's end."""
+
+    start: int
+    end: int
+    label: str
+    fragments: tuple[tuple[int, int], ...] | None = None
+    layer: str | None = None  # the file's own type for the label, when it has one
+    score: float | None = None  # for predictions
+    ref: str = ""  # where it came from, for messages: "T3", "region abc", "span 2"
+
+
+@dataclass
+class Document:
+    """A text and what a file says about it."""
+
+    text: str
+    id: str | None = None
+    title: str | None = None
+    meta: dict = field(default_factory=dict)
+    annotator: str | None = None
+    status: str | None = None
+    spans: list[Annotation] = field(default_factory=list)  # the annotator's own
+    suggestions: list[Annotation] = field(default_factory=list)  # predictions / pre-annotations
+    rejected: list[Annotation] = field(default_factory=list)  # e.g. Prodigy answer: reject
+    # What the project cannot store yet (relations, attributes, notes, unsupported lines), kept
+    # verbatim so nothing is lost: {"relations": [...], "attributes": [...], ...}.
+    kept: dict = field(default_factory=dict)
+    where: str = ""  # "file:line" for messages
