@@ -1,0 +1,70 @@
+"""The tokenizer for token-based formats (Prodigy, CoNLL/IOB, Hugging Face, spaCy).
+
+A token is a run of word characters (letters, digits, combining marks, joiners: `\\w` plus
+marks, ZWJ and variation selectors), or one other non-space character (punctuation, an emoji
+and its modifiers count as one grapheme via `\\X`). Tokens never contain whitespace; `ws` says
+whether whitespace follows. Offsets are code points on the text as stored.
+
+Tokens also break at every offset in `boundaries`, so each span starts and ends on a token
+edge and maps to tokens exactly (`'U.S.-led'` with a span on `U.S.` becomes `U.S.`, `-led`
+rather than dropping the span).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex
+
+_TOKEN = regex.compile(r"[\w\p{M}\u200d\ufe0f]+|\X", regex.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token: code points [start, end) of the text, and whether whitespace follows."""
+
+    start: int
+    end: int
+    ws: bool
+
+
+def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[Token]:
+    """Split text into tokens, also breaking at each offset in boundaries."""
+    cuts = sorted(set(boundaries))
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if match.group().isspace():
+            continue
+        for piece_start, piece_end in _split(start, end, cuts):
+            tokens.append(Token(piece_start, piece_end, False))
+    return [
+        Token(token.start, token.end, token.end < len(text) and text[token.end].isspace())
+        for token in tokens
+    ]
+
+
+def _split(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """[start, end) cut at the boundaries that fall strictly inside it."""
+    from bisect import bisect_right
+
+    pieces = []
+    index = bisect_right(cuts, start)
+    while index < len(cuts) and cuts[index] < end:
+        pieces.append((start, cuts[index]))
+        start = cuts[index]
+        index += 1
+    pieces.append((start, end))
+    return pieces
+
+
+def token_span(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    """The first and last (inclusive) token indexes covering exactly [start, end), or None."""
+    first = next((i for i, token in enumerate(tokens) if token.start == start), None)
+    if first is None:
+        return None
+    for index in range(first, len(tokens)):
+        if tokens[index].end == end:
+            return first, index
+        if tokens[index].end > end:
+            return None
+    return None
