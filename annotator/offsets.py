@@ -121,14 +121,21 @@ def check_span_bounds(text_length: int, start: int, end: int) -> None:
         raise OffsetError(f"start {start} is not before end {end} (reversed span)")
 
 
+# Categories that end a word: punctuation (P*), maths symbols such as < > + = | ~ (Sm) and
+# modifier symbols such as ^ ` (Sk). Letters, digits, marks, joiners, emoji (So) and currency
+# (Sc: "₹900" and "$5" stay whole) are word content.
+_WORD_BREAKS = ("P", "Sm", "Sk")
+
+
 def _is_content(char: str) -> bool:
-    """True for anything but whitespace and Unicode punctuation (categories P*)."""
-    return not char.isspace() and not unicodedata.category(char).startswith("P")
+    """True for characters that belong to a word (see _WORD_BREAKS)."""
+    return not char.isspace() and not unicodedata.category(char).startswith(_WORD_BREAKS)
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim whitespace and punctuation from both ends of [start, end), then grow outward to whole
-    words. Raise OffsetError if nothing but whitespace/punctuation was selected."""
+    """Trim whitespace and punctuation (and maths/modifier symbols) from both ends of
+    [start, end), then grow outward to whole words. Raise OffsetError if nothing else was
+    selected."""
     check_span_bounds(len(text), start, end)
     while start < end and not _is_content(text[start]):
         start += 1

@@ -271,6 +271,10 @@ def _select(text: str, selected: str) -> tuple[int, int]:
         ),
         ("a\r\nword\r\nb", "\r\nwo", "word"),
         ("price 42% up", "4", "42"),
+        ("in <i>italic</i> type", "tal", "italic"),
+        ("a+b=c", "+b", "b"),
+        ("only ₹900 now", "90", "₹900"),
+        ("cost $5 each", "5", "$5"),
     ],
     ids=[
         "grow_both_ends",
@@ -290,6 +294,10 @@ def _select(text: str, selected: str) -> tuple[int, int]:
         "decomposed_trim_comma",
         "crlf_trimmed",
         "digits",
+        "maths_symbols_stop",
+        "plus_and_equals_stop",
+        "currency_stays",
+        "dollar_stays",
     ],
 )
 def test_snap_to_words(text: str, selected: str, expected: str) -> None:
