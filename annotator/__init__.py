@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         EXPORTS_DIR=str(PROJECT_ROOT / "exports"),
         ANNOTATOR_USER=default_user(),
         DOCUMENTS_PER_PAGE=50,
+        SPAN_LIST_LIMIT=300,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -51,7 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.web import documents
     from annotator.web import errors
     from annotator.web import spans
+    from annotator.web.common import span_map
 
+    app.add_template_filter(span_map)
     app.register_blueprint(documents.bp)
     app.register_blueprint(spans.bp)
     app.register_blueprint(api.bp)

@@ -17,10 +17,11 @@ from markupsafe import escape
 
 from annotator.annotations import SpanView
 from annotator.offsets import BrowserOffsets
+from annotator.schema import Schema
 
 _LINE = re.compile(r"[^\r\n]+")
-# Band offsets (px below the text) for the layers after the first, which is a background.
-_BAND_DEPTHS = (3, 6, 9, 12)
+# Layers past the fifth share the last band (see .seg.has-span in static/annotator.css).
+_LAST_SLOT = 4
 
 
 @dataclass(frozen=True)
@@ -96,30 +97,27 @@ def _segment(
         return f'<span class="seg" data-o="{browser_offset}">{escape(segment_text)}</span>'
     covering.sort(key=lambda s: (s.end - s.start, s.id))
     ids = " ".join(str(s.id) for s in covering)
-    style = _segment_style(covering, layer_order)
+    # One colour class per layer: where spans of a layer overlap, the shortest one's.
+    classes: dict[str, str] = {}
+    for span in covering:
+        classes.setdefault(span.label.layer, f"l-{span.label.name}")
     return (
-        f'<span class="seg has-span" data-o="{browser_offset}" data-spans="{ids}" '
-        f'style="{style}">{escape(segment_text)}</span>'
+        f'<span class="seg has-span {" ".join(classes.values())}" data-o="{browser_offset}" '
+        f'data-spans="{ids}">{escape(segment_text)}</span>'
     )
 
 
-def _segment_style(covering: list[SpanView], layer_order: dict[str, int]) -> str:
-    """The first layer as a background, the others as coloured bands below the text.
+def label_styles(schema: Schema) -> Markup:
+    """CSS giving each label's colour to the custom property of its layer's position.
 
-    Where spans of one layer overlap, the shortest one (covering[0] first) gives the colour.
+    annotator.css draws --c0 (the first layer) as a background and --c1.. as bands under the
+    text, so a segment covered on several layers shows all of them at once.
     """
-    colour_by_layer: dict[int, str] = {}
-    for span in covering:
-        colour_by_layer.setdefault(layer_order[span.label.layer], span.label.color)
-    background = colour_by_layer.pop(0, None)
-    bands = [
-        f"0 {_BAND_DEPTHS[min(order - 1, len(_BAND_DEPTHS) - 1)]}px 0 {colour}"
-        for order, colour in sorted(colour_by_layer.items())
-    ]
-    style = f"background-color:{background};" if background else ""
-    if bands:
-        style += "box-shadow:" + ",".join(bands) + ";"
-    return str(escape(style))
+    rules = []
+    for order, layer in enumerate(schema.layers):
+        slot = min(order, _LAST_SLOT)
+        rules.extend(f".l-{label.name}{{--c{slot}:{label.color}}}" for label in layer.labels)
+    return Markup("\n".join(rules))
 
 
 def render_document(

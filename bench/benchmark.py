@@ -751,7 +751,8 @@ def bench_render(port: int, path: str, runs: int, budget_s: float) -> dict:
 
 
 def bench_browser(url: str, runs: int, budget_s: float) -> dict:
-    """Time from page.goto until a click on a span segment shows the selection panel."""
+    """Time from page.goto until a click on a span segment shows the selection panel (the click
+    is tried from the moment the navigation commits; nav_* are the page's own timings)."""
     if not Path(CHROMIUM).exists():
         return {"skipped": f"{CHROMIUM} not found"}
     from playwright.sync_api import sync_playwright
@@ -768,7 +769,9 @@ def bench_browser(url: str, runs: int, budget_s: float) -> dict:
                 page = context.new_page()
                 page.set_default_timeout(30_000)
                 started = time.perf_counter()
-                page.goto(url, wait_until="domcontentloaded")
+                # Try the click as soon as the navigation commits: a user can click a span as
+                # soon as it is painted, whether or not the rest of the page has been parsed.
+                page.goto(url, wait_until="commit")
                 loaded = time.perf_counter()
                 clicks = 0
                 panel = page.locator("[data-selection]")
@@ -792,7 +795,7 @@ def bench_browser(url: str, runs: int, budget_s: float) -> dict:
                 samples.append(
                     {
                         "interactive_ms": (answered - started) * 1000,
-                        "goto_domcontentloaded_ms": (loaded - started) * 1000,
+                        "goto_commit_ms": (loaded - started) * 1000,
                         "click_answered_ms": (answered - loaded) * 1000,
                         "clicks": clicks,
                         "label": label,
@@ -812,7 +815,7 @@ def bench_browser(url: str, runs: int, budget_s: float) -> dict:
         "runs": len(measured),
         "interactive_median_ms": median("interactive_ms"),
         "interactive_max_ms": round(max(s["interactive_ms"] for s in measured), 1),
-        "goto_domcontentloaded_median_ms": median("goto_domcontentloaded_ms"),
+        "goto_commit_median_ms": median("goto_commit_ms"),
         "click_answered_median_ms": median("click_answered_ms"),
         "nav_response_end_median_ms": median("nav_response_end_ms"),
         "nav_dom_interactive_median_ms": median("nav_dom_interactive_ms"),

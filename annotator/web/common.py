@@ -37,3 +37,8 @@ def wants_fragment() -> bool:
 def layer_order() -> dict[str, int]:
     """Each layer's display position: the first is drawn as a background, the rest as bands."""
     return {layer.name: index for index, layer in enumerate(catalog().schema.layers)}
+
+
+def span_map(spans) -> dict[str, list]:
+    """Spans as the page's script reads them: {"id": [start, end, label, text]}."""
+    return {str(span.id): [span.start, span.end, span.label.name, span.text] for span in spans}

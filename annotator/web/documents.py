@@ -22,6 +22,7 @@ from annotator.listing import neighbours
 from annotator.listing import progress
 from annotator.models import Status
 from annotator.offsets import BrowserOffsets
+from annotator.rendering import label_styles
 from annotator.rendering import render_document
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
@@ -80,7 +81,17 @@ def annotate(document_id: str):
         status=document_status(session, document.id, annotator.id),
         previous_id=previous_id,
         next_id=next_id,
+        label_css=label_styles(catalog().schema),
     )
+
+
+@bp.get("/documents/<document_id>/spans")
+def span_list(document_id: str):
+    """The whole span list of a long article (the page shows its first spans)."""
+    session = get_session()
+    document = get_document(session, document_id)
+    spans = list_spans(session, document.id, current_annotator().id, catalog())
+    return render_template("documents/_span_list.html", spans=spans, show_all=True)
 
 
 @bp.post("/documents/<document_id>/status")

@@ -84,7 +84,7 @@ def create(document_id: str):
         end=end,
         catalog=catalog(),
     )
-    return _changes(document, span.start, span.end, span.id)
+    return _changes(document, span.start, span.end, None)
 
 
 @bp.post("/spans/<int:span_id>/label")

@@ -4,10 +4,12 @@ from annotator.annotations import SpanView
 from annotator.labels import LabelInfo
 from annotator.offsets import BrowserOffsets
 from annotator.rendering import Paragraph
+from annotator.rendering import label_styles
 from annotator.rendering import paragraphs_touching
 from annotator.rendering import render_document
 from annotator.rendering import spans_by_paragraph
 from annotator.rendering import split_paragraphs
+from annotator.schema import default_schema_path
 
 ORDER = {"entity": 0, "stance": 1, "claim": 2}
 
@@ -63,16 +65,28 @@ def test_nested_spans_cut_segments_and_list_covering_ids_shortest_first():
     spans = [span(1, 0, 24, FAVOR), span(2, 4, 19, CLAIM), span(3, 13, 19, PERSON)]
     [(_, html)] = render_document(text, spans, ORDER)
     assert str(html) == (
-        '<span class="seg has-span" data-o="0" data-spans="1" '
-        'style="box-shadow:0 3px 0 #bbbbbb;">The </span>'
-        '<span class="seg has-span" data-o="4" data-spans="2 1" '
-        'style="box-shadow:0 3px 0 #bbbbbb,0 6px 0 #cccccc;">claim by </span>'
-        '<span class="seg has-span" data-o="13" data-spans="3 2 1" '
-        'style="background-color:#aaaaaa;box-shadow:0 3px 0 #bbbbbb,0 6px 0 #cccccc;">Maduro</span>'
-        '<span class="seg has-span" data-o="19" data-spans="1" '
-        'style="box-shadow:0 3px 0 #bbbbbb;"> here</span>'
+        '<span class="seg has-span l-FAVOR" data-o="0" data-spans="1">The </span>'
+        '<span class="seg has-span l-CLAIM l-FAVOR" data-o="4" data-spans="2 1">claim by </span>'
+        '<span class="seg has-span l-PERSON l-CLAIM l-FAVOR" data-o="13" data-spans="3 2 1">'
+        "Maduro</span>"
+        '<span class="seg has-span l-FAVOR" data-o="19" data-spans="1"> here</span>'
         '<span class="seg" data-o="24">.</span>'
     )
+
+
+def test_overlapping_spans_of_one_layer_colour_by_the_shortest():
+    text = "one two three"
+    spans = [span(1, 0, 13, CLAIM), span(2, 4, 7, label("QUOTE", "claim", "#dddddd"))]
+    [(_, html)] = render_document(text, spans, ORDER)
+    assert '<span class="seg has-span l-QUOTE" data-o="4" data-spans="2 1">two</span>' in html
+
+
+def test_label_styles_put_each_label_on_its_layers_slot():
+    from annotator.schema import load_schema
+
+    css = str(label_styles(load_schema(default_schema_path())))
+    assert ".l-PERSON{--c0:#" in css and ".l-FAVOR{--c1:#" in css and ".l-CLAIM{--c2:#" in css
+    assert css.count("{--c") == 11
 
 
 def test_text_is_escaped_and_offsets_are_browser_units():

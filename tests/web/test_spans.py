@@ -95,7 +95,8 @@ def test_nested_spans_on_three_layers_all_render(client, tricky):
     page = client.get("/documents/tricky").text
     # The innermost segment is covered by all three, shortest first.
     assert f'data-spans="{ids[2]} {ids[1]} {ids[0]}"' in page or 'data-spans="3 2 1"' in page
-    assert "background-color:#" in page and "box-shadow:0 3px 0" in page and "0 6px 0" in page
+    assert "seg has-span l-PERSON l-CLAIM l-FAVOR" in page  # background + two bands (CSS)
+    assert ".l-PERSON{--c0:#" in page
 
 
 @pytest.mark.parametrize(
@@ -192,3 +193,16 @@ def test_first_span_marks_document_in_progress(client, tricky):
     assert client.get("/api/documents/tricky").json["status"] == "new"
     create_from_page(client, tricky, "Caracas", "GPE")
     assert client.get("/api/documents/tricky").json["status"] == "in_progress"
+
+
+def test_long_span_list_shows_the_first_spans_and_loads_the_rest(app_config, tricky):
+    from annotator import create_app
+
+    client = create_app(app_config | {"SPAN_LIST_LIMIT": 2}).test_client()
+    for word in ("Nicolás", "Caracas", "Maduro"):
+        create_from_page(client, tricky, word, "PERSON")
+    page = client.get("/documents/tricky").text
+    assert page.count('class="span-item') == 2
+    assert "Showing the first 2 of 3." in page
+    everything = client.get("/documents/tricky/spans", headers=HX).text
+    assert everything.count('class="span-item') == 3 and "Show all" not in everything
