@@ -4,6 +4,7 @@ Every command takes the database from --db or ANNOTATOR_DATABASE_URL (an SQLAlch
 defaulting to the embedded SQLite file.
 """
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,15 +80,23 @@ def _progress(total: int, label: str):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--workers",
+    envvar="ANNOTATOR_WORKERS",
+    default=min(os.cpu_count() or 1, 4),
+    show_default="CPU cores, at most 4",
+    type=click.IntRange(min=1),
+    help="Worker processes: one per core lets Python use every core.",
+)
+@click.option("--threads", envvar="ANNOTATOR_THREADS", default=4, show_default=True, type=int)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the app with waitress, a production WSGI server."""
-    import waitress
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app with gunicorn, a production WSGI server."""
+    from annotator.server import run_gunicorn
 
-    app = _app(ctx)
+    app = _app(ctx)  # once, before the workers start: the seeds are imported once
     click.echo(f"annotator on http://{host}:{port}/ (database {app.config['DATABASE_URL']})")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="annotator")
+    run_gunicorn(app, bind=f"{host}:{port}", workers=workers, threads=threads)
 
 
 @main.command(name="import")

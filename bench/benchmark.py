@@ -494,10 +494,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def process_tree(pid: int) -> list[int]:
+    """pid and all its descendants (the server's gunicorn workers)."""
+    pids = [pid]
+    for current in pids:
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            children = (task / "children").read_text().split()
+            pids.extend(int(child) for child in children)
+    return pids
+
+
 def cpu_seconds_of(pid: int) -> float:
-    """User + system CPU seconds a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds the process and its descendants have used so far."""
+    total = 0
+    for member in process_tree(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -526,13 +539,23 @@ class CpuMeter:
 
 
 def memory_of(pid: int) -> dict:
-    """VmHWM (peak resident) and VmRSS of a process, in MB."""
-    figures = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            figures[key.lower() + "_mb"] = round(int(value.split()[0]) / 1024, 1)
-    return figures
+    """Memory of the server's whole process tree (master and workers), in MB.
+
+    vmhwm_mb sums each process's peak resident memory (an upper bound: pages the workers share
+    with the master count once per process); pss_mb is the proportional set size now (shared
+    pages split between the processes that share them).
+    """
+    figures = {"processes": 0, "vmhwm_mb": 0.0, "vmrss_mb": 0.0, "pss_mb": 0.0}
+    for member in process_tree(pid):
+        figures["processes"] += 1
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "VmRSS"):
+                figures[key.lower() + "_mb"] += int(value.split()[0]) / 1024
+        for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                figures["pss_mb"] += int(line.split()[1]) / 1024
+    return {key: round(value, 1) for key, value in figures.items()}
 
 
 class Server:

@@ -1,4 +1,7 @@
-"""Browser tests: the app served by waitress in a thread, driven by headless Chromium.
+"""Browser tests: the app served in a thread, driven by headless Chromium.
+
+The in-thread server is Werkzeug's (already there with Flask): these tests drive the page;
+`tests/web/test_processes.py` checks the production server that `annotator serve` runs.
 
 One Chromium per session (Debian's, at /usr/bin/chromium), a fresh app with its own temporary
 database and a fresh browser context and page for every test.
@@ -10,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import waitress
 from flask import Flask
 from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 from playwright.sync_api import sync_playwright
-from waitress import wasyncore
+from werkzeug.serving import make_server
 
 from annotator import create_app
 
@@ -44,23 +46,16 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app_config: dict) -> Iterator[LiveServer]:
-    """The app on a free port of 127.0.0.1, served by waitress in a background thread."""
+    """The app on a free port of 127.0.0.1, served in a background thread."""
     app = create_app(app_config)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{server.effective_port}", app=app)
-
-    def stop() -> None:
-        # Runs on the server's own loop thread: close the listening socket and the trigger,
-        # then every connection left open (keep-alive), which empties the map and ends run().
-        server.close()
-        wasyncore.close_all(server._map)
-
-    server.trigger.pull_trigger(stop)
+    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    server.shutdown()
+    server.server_close()
     thread.join(timeout=10)
-    server.task_dispatcher.shutdown()
-    assert not thread.is_alive(), "the waitress thread did not stop"
+    assert not thread.is_alive(), "the server thread did not stop"
 
 
 @pytest.fixture(scope="session")

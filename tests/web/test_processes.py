@@ -29,11 +29,22 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def test_serve_runs_waitress_on_loopback(tmp_path):
+def test_serve_runs_gunicorn_on_loopback(tmp_path):
     port = free_port()
     url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
     server = subprocess.Popen(
-        [*ANNOTATOR, "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            *ANNOTATOR,
+            "--db",
+            url,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -49,7 +60,7 @@ def test_serve_runs_waitress_on_loopback(tmp_path):
                 assert server.poll() is None, server.stdout.read().decode()
                 assert time.monotonic() < deadline, "server did not answer within 30 s"
                 time.sleep(0.2)
-        assert server_header == "annotator"  # waitress' ident, not Werkzeug's debug server
+        assert server_header == "gunicorn"  # not Werkzeug's debug server
         assert "0 / 3 finished" in body  # seeds imported on first start
     finally:
         server.terminate()
