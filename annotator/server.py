@@ -38,5 +38,7 @@ def run_gunicorn(app: Flask, *, bind: str, workers: int, threads: int) -> None:
         "worker_class": "gthread",
         "post_fork": post_fork,
         "accesslog": None,
+        # gunicorn 27 opens a control socket in ~/.gunicorn; two servers would share it.
+        "control_socket_disable": True,
     }
     _Gunicorn(app, options).run()
