@@ -31,6 +31,7 @@ class Annotation:
     layer: str | None = None  # the file's own type for the label, when it has one
     score: float | None = None  # for predictions
     ref: str = ""  # where it came from, for messages: "T3", "region abc", "span 2"
+    text: str | None = None  # the file's own copy of the span's text, checked on import
 
 
 @dataclass
@@ -50,3 +51,4 @@ class Document:
     # verbatim so nothing is lost: {"relations": [...], "attributes": [...], ...}.
     kept: dict = field(default_factory=dict)
     where: str = ""  # "file:line" for messages
+    source: str = ""  # the file name it came from
