@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from annotator.db import engine_of
 from annotator.db import session_scope
+from annotator.importing import ImportOptions
 from annotator.importing import import_paths
 from annotator.labels import has_schema
 from annotator.labels import install_schema
@@ -24,4 +25,4 @@ def bootstrap(app: Flask) -> None:
         has_documents = session.execute(select(Document.id).limit(1)).first() is not None
     seeds = app.config.get("SEEDS_DIR")
     if seeds and not has_documents and Path(seeds).is_dir():
-        import_paths(engine, [seeds], annotator_name=app.config["ANNOTATOR_USER"])
+        import_paths(engine, [seeds], ImportOptions(annotator_name=app.config["ANNOTATOR_USER"]))

@@ -11,25 +11,24 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from sqlalchemy import func
-from sqlalchemy import select
 
 from annotator import create_app
-from annotator.corpus import CorpusError
+from annotator.datasets import export_dataset
 from annotator.db import ENV_DATABASE_URL
 from annotator.db import engine_of
 from annotator.db import session_scope
 from annotator.exporting import ExportError
 from annotator.exporting import default_export_path
-from annotator.exporting import export_records
-from annotator.exporting import write_jsonl
+from annotator.formats import registry
+from annotator.formats.model import FormatError
+from annotator.importing import FileReport
+from annotator.importing import ImportOptions
 from annotator.importing import import_paths
 from annotator.importing import total_size
 from annotator.labels import SchemaInUseError
 from annotator.labels import install_schema
 from annotator.labels import load_catalog
 from annotator.labels import stored_schema
-from annotator.models import Document
 from annotator.schema import SchemaError
 from annotator.schema import dump_schema
 from annotator.schema import load_schema
@@ -64,7 +63,7 @@ def _app(ctx: click.Context, *, seeds: bool = True) -> Flask:
         config["SEEDS_DIR"] = None
     try:
         return create_app(config)
-    except (SchemaError, CorpusError) as error:
+    except (SchemaError, FormatError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -101,46 +100,127 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) 
 
 @main.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(registry.MODULES)),
+    help="The files' format; without it each file's format is recognised from its content.",
+)
+@click.option("--add-labels", is_flag=True, help="Add labels the schema lacks (else refuse).")
+@click.option(
+    "--skip-unsupported",
+    is_flag=True,
+    help="Keep what the project cannot represent (brat events...) in metadata, not refuse.",
+)
+@click.option("--as-suggestions", is_flag=True, help="The spans are predictions, not annotations.")
+@click.option("--source", help="Name the suggestions are filed under (default: import:FORMAT).")
+@click.option("--keep-boilerplate", is_flag=True, help="Keep teaser and paywall lines in raw text.")
+@click.option(
+    "--rejected",
+    type=click.Choice(["keep", "drop"]),
+    default="keep",
+    show_default=True,
+    help="Prodigy reject/ignore answers: kept apart as rejected suggestions, or dropped.",
+)
+@click.option("--text-column", default="text", show_default=True, help="CSV/TSV text column.")
 @click.pass_context
-def import_command(ctx: click.Context, paths: tuple[str, ...]) -> None:
-    """Import .txt and .jsonl files, or folders of them."""
+def import_command(ctx: click.Context, paths: tuple[str, ...], format_name: str | None, **choices):
+    """Import documents (and their annotations) from files, folders and zips."""
     app = _app(ctx, seeds=False)
+    options = ImportOptions(
+        annotator_name=app.config["ANNOTATOR_USER"], format=format_name, **choices
+    )
     try:
         with _progress(total_size(paths), "Importing") as advance:
-            report = import_paths(
-                engine_of(app), paths, annotator_name=app.config["ANNOTATOR_USER"], progress=advance
-            )
-    except CorpusError as error:
+            report = import_paths(engine_of(app), paths, options, progress=advance)
+    except (FormatError, SchemaError) as error:
         raise click.ClickException(f"{error} (nothing of that file was imported)") from None
     for file_report in report.files if len(report.files) <= 20 else []:
-        click.echo(
-            f"{file_report.path}: {file_report.documents_added} documents added, "
-            f"{file_report.documents_existing} already there; {file_report.spans_added} spans "
-            f"added, {file_report.spans_existing} already there"
-        )
+        _echo_file_report(file_report)
     click.echo(
-        f"imported {report.total('documents_added')} documents and "
-        f"{report.total('spans_added')} spans from {len(report.files)} files"
+        f"imported {report.total('documents_added')} documents, "
+        f"{report.total('spans_added')} spans and {report.total('suggestions_added')} "
+        f"suggestions from {len(report.files)} files"
     )
 
 
+def _echo_file_report(report: FileReport) -> None:
+    """What one input added, and what was kept aside or dropped."""
+    click.echo(
+        f"{report.path} ({report.format}): {report.documents_added} documents added, "
+        f"{report.documents_existing} already there; {report.spans_added} spans added, "
+        f"{report.spans_existing} already there; {report.suggestions_added} suggestions"
+    )
+    if report.labels_added:
+        click.echo(f"  labels added to the schema: {', '.join(report.labels_added)}")
+    if report.kept:
+        kept = ", ".join(f"{count} {kind}" for kind, count in sorted(report.kept.items()))
+        click.echo(f"  not stored as annotations, kept in the documents' metadata: {kept}")
+    if report.boilerplate_lines:
+        click.echo(f"  boilerplate kept out of the text ({len(report.boilerplate_lines)} lines):")
+        for line in report.boilerplate_lines:
+            click.echo(f"    - {line}")
+
+
 @main.command()
-@click.option("--format", "export_format", type=click.Choice(["jsonl"]), default="jsonl")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Output file.")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice([name for name in registry.MODULES if name not in ("text", "html")]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "--out", "out_path", type=click.Path(), help="Output file (a folder or .zip for brat)."
+)
+@click.option("--split", help="Split by document, e.g. train=0.8,dev=0.1,test=0.1.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
+@click.option(
+    "--layer", default="entity", show_default=True, help="CoNLL / Hugging Face: the layer."
+)
+@click.option("--scheme", type=click.Choice(["iob2", "bilou"]), default="iob2", show_default=True)
+@click.option(
+    "--overlap",
+    type=click.Choice(["longest", "fail"]),
+    default="fail",
+    show_default=True,
+    help="CoNLL / Hugging Face: overlapping spans in the layer fail, or keep the longest.",
+)
 @click.pass_context
-def export(ctx: click.Context, export_format: str, out_path: str | None) -> None:
-    """Export every document's annotations as JSONL."""
+def export(ctx: click.Context, format_name: str, out_path: str | None, split, seed, **writer):
+    """Export every document's annotations; a manifest is written beside the output."""
     app = _app(ctx, seeds=False)
-    target = Path(out_path) if out_path else default_export_path(app.config["EXPORTS_DIR"])
+    target = (
+        Path(out_path) if out_path else default_export_path(app.config["EXPORTS_DIR"], format_name)
+    )
     with session_scope(engine_of(app)) as session:
-        total = session.execute(select(func.count()).select_from(Document)).scalar_one()
+        catalog = load_catalog(session)
         try:
-            with _progress(total, "Exporting") as advance:
-                count = write_jsonl(export_records(session, load_catalog(session)), target, advance)
-        except ExportError as error:
+            if format_name == "conll" or format_name == "hf":
+                _report_conflicts(session, catalog, writer)
+            dataset = export_dataset(
+                session, catalog, format_name, target, split=split, seed=seed, writer_options=writer
+            )
+        except (ExportError, FormatError, ValueError) as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"{count} lines written", err=True)
-    click.echo(str(target))
+    for split_name, counts in dataset.counts.items():
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents")
+        click.echo(f"{split_name}: {counts.get('documents', 0)} lines; {labels}", err=True)
+    click.echo(f"manifest: {dataset.manifest}", err=True)
+    for path in dataset.files:
+        click.echo(str(path))
+
+
+def _report_conflicts(session, catalog, writer: dict) -> None:
+    """Name every overlap the one-layer token formats cannot express (and what is dropped)."""
+    from annotator.datasets import documents_of
+    from annotator.exporting import export_records
+    from annotator.formats import conll
+
+    documents = list(documents_of(export_records(session, catalog)))
+    if writer["overlap"] == "longest":
+        for item in conll.dropped(documents, writer["layer"]):
+            click.echo(f"overlap: {item}", err=True)
 
 
 @main.group()

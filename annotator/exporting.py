@@ -36,10 +36,25 @@ class ExportError(ValueError):
     """A span that no longer matches its document's text; the export stops."""
 
 
-def default_export_path(exports_dir: str | Path) -> Path:
-    """exports/annotations-<UTC timestamp>.jsonl."""
+# What an export is called when no --out is given: a folder for brat.
+_SUFFIXES = {
+    "jsonl": ".jsonl",
+    "prodigy": ".jsonl",
+    "doccano": ".jsonl",
+    "hf": ".jsonl",
+    "label-studio": ".json",
+    "conll": ".conll",
+    "spacy": ".spacy",
+    "csv": ".csv",
+    "brat": "",
+}
+
+
+def default_export_path(exports_dir: str | Path, format_name: str = "jsonl") -> Path:
+    """exports/annotations-<UTC timestamp>.<suffix of the format>."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return Path(exports_dir) / f"annotations-{stamp}.jsonl"
+    name = "annotations" if format_name == "jsonl" else f"annotations-{format_name}"
+    return Path(exports_dir) / f"{name}-{stamp}{_SUFFIXES.get(format_name, '')}"
 
 
 def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
@@ -102,7 +117,15 @@ def _status_query():
 
 def _span_query():
     return (
-        select(Span.document_id, Span.annotator_id, Span.start, Span.end, Span.text, Label.name)
+        select(
+            Span.document_id,
+            Span.annotator_id,
+            Span.start,
+            Span.end,
+            Span.text,
+            Label.name,
+            Span.fragments,
+        )
         .join(Label, Span.label_id == Label.id)
         .order_by(Span.document_id, Span.start, Span.end, Label.name)
     )
@@ -112,16 +135,23 @@ def _record(document, annotator: str | None, status: str, rows: list, layer_of) 
     """The export line of one document and annotator, every span checked against the text."""
     document_id, title, text, meta = document
     spans = []
-    for _, _, start, end, made_on, label in rows:
+    for _, _, start, end, made_on, label, fragments in rows:
         marked = text[start:end]
         if marked != made_on:
             raise ExportError(
                 f"document '{document_id}': span [{start}, {end}) {label} was made on "
                 f"{made_on!r} but the text there is now {marked!r}; export stopped"
             )
-        spans.append(
-            {"start": start, "end": end, "label": label, "layer": layer_of[label], "text": marked}
-        )
+        span = {
+            "start": start,
+            "end": end,
+            "label": label,
+            "layer": layer_of[label],
+            "text": marked,
+        }
+        if fragments:
+            span["fragments"] = fragments
+        spans.append(span)
     return {
         "id": document_id,
         "title": title,

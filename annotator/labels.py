@@ -7,6 +7,7 @@ refusing to drop a label that spans still use. The span path reads labels throug
 
 import threading
 from dataclasses import dataclass
+from dataclasses import replace
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -16,9 +17,13 @@ from annotator.models import Label
 from annotator.models import Layer
 from annotator.models import Setting
 from annotator.models import Span
+from annotator.models import Suggestion
+from annotator.schema import HOTKEY_ORDER
+from annotator.schema import RESERVED_KEYS
 from annotator.schema import LabelSpec
 from annotator.schema import LayerSpec
 from annotator.schema import Schema
+from annotator.schema import SchemaError
 
 SCHEMA_REVISION = "schema_revision"
 
@@ -137,7 +142,17 @@ def _refuse_dropping_used_labels(session: Session, schema: Schema) -> None:
         .group_by(Label.name)
         .order_by(Label.name)
     ).all()
-    dropped = [f"{name} ({count} spans)" for name, count in rows if name not in kept]
+    rows += session.execute(
+        select(Label.name, func.count(Suggestion.id))
+        .join(Suggestion, Suggestion.label_id == Label.id)
+        .group_by(Label.name)
+    ).all()
+    used: dict[str, int] = {}
+    for name, count in rows:
+        used[name] = used.get(name, 0) + count
+    dropped = [
+        f"{name} ({count} spans)" for name, count in sorted(used.items()) if name not in kept
+    ]
     if dropped:
         raise SchemaInUseError(
             "the new schema drops labels that spans still use: " + ", ".join(dropped)
@@ -193,3 +208,39 @@ class CatalogCache:
             with self._lock:
                 catalog = self._catalog = load_catalog(session)
         return catalog
+
+
+# Colours for labels an import adds, light enough for black text (the schema file can change
+# them later with `annotator schema load`).
+_ADDED_COLOURS = ("#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff")
+
+
+def add_labels(session: Session, layers_of: dict[str, str]) -> None:
+    """Add labels to the stored schema, each on the named layer (made when missing).
+
+    New labels get the next free hotkeys and a colour from a fixed palette (the caller commits).
+    """
+    schema = stored_schema(session)
+    used_keys = {label.hotkey for layer in schema.layers for label in layer.labels}
+    free_keys = [key for key in HOTKEY_ORDER if key not in used_keys and key not in RESERVED_KEYS]
+    layers = {layer.name: layer for layer in schema.layers}
+    count = len(schema.label_names)
+    for label_name, layer_name in layers_of.items():
+        if not free_keys:
+            raise SchemaError("<schema>", 1, f"no hotkey left for label '{label_name}'")
+        layer = layers.get(layer_name) or LayerSpec(
+            name=layer_name,
+            title=layer_name.replace("_", " ").title(),
+            allow_overlap=False,
+            description="",
+            labels=(),
+        )
+        label = LabelSpec(
+            name=label_name,
+            color=_ADDED_COLOURS[count % len(_ADDED_COLOURS)],
+            hotkey=free_keys.pop(0),
+            description="added by an import",
+        )
+        layers[layer_name] = replace(layer, labels=(*layer.labels, label))
+        count += 1
+    install_schema(session, Schema(layers=tuple(layers.values())))

@@ -93,9 +93,11 @@ def runner(app_config: dict, monkeypatch: pytest.MonkeyPatch):
 
 def add_document(app, text: str, document_id: str) -> None:
     """Import one text as a document, through the real importer."""
-    from annotator.corpus import SourceDocument
     from annotator.db import engine_of
+    from annotator.formats.model import Document
+    from annotator.importing import ImportOptions
     from annotator.importing import import_documents
 
-    document = SourceDocument(text=text, source=f"{document_id}.txt", id=document_id)
-    import_documents(engine_of(app), [document], name=document.source, annotator_name="alice")
+    document = Document(text=text, source=f"{document_id}.txt", id=document_id)
+    options = ImportOptions(annotator_name="alice")
+    import_documents(engine_of(app), [document], options, name=document.source)

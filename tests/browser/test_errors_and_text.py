@@ -57,11 +57,19 @@ def test_selecting_before_picking_a_label_asks_for_one(ui, page):
 
 
 def test_template_syntax_in_a_text_is_shown_as_it_is(ui, page):
+    # Seed 001's paywall tail is kept out of the annotated text on import, and shown as it was.
     ui.open(SEED_WITH_BRACES)
+    removed = page.locator("details.boilerplate")
+    removed.locator("summary").click()
+    expect(removed).to_contain_text("You’ve reached your limit of {{free_limit}} free articles")
+    expect(page.locator("article[data-text]")).not_to_contain_text("free_limit")
+
+    add_document(ui.server.app, "Readers hit a limit of {{free_limit}} free articles.", "braces")
+    ui.open("braces")
     text = page.locator("article[data-text]")
-    expect(text).to_contain_text("You’ve reached your limit of {{free_limit}} free articles")
+    expect(text).to_contain_text("a limit of {{free_limit}} free articles")
     ui.create("CLAIM", "{{free_limit}} free articles", alt=True)
-    [span] = ui.stored_spans(SEED_WITH_BRACES)
+    [span] = ui.stored_spans("braces")
     assert span["text"] == "{{free_limit}} free articles"
     expect(page.locator(".span-item q")).to_have_text("{{free_limit}} free articles")
 

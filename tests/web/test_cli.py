@@ -84,7 +84,7 @@ def test_import_jsonl_with_spans(runner, client, tmp_path):
         ),
         (
             b'{"text": "abc", "spans": [{"start": 0, "end": 2, "label": "SPORT"}]}\n',
-            "bad.jsonl:1: span 0: unknown label 'SPORT'",
+            "bad.jsonl: labels the schema lacks: SPORT (1); add them with --add-labels",
         ),
         (
             b'{"text": "abc", "spans": [{"start": 0, "end": 2, "label": "ORG", "text": "bc"}]}\n',
@@ -117,11 +117,12 @@ def test_not_utf8_text_file_is_named(runner, tmp_path):
     assert "latin1.txt: not UTF-8" in result.output
 
 
-def test_unsupported_file_type(runner, tmp_path):
-    source = tmp_path / "data.csv"
+def test_unknown_file_type(runner, tmp_path):
+    source = tmp_path / "data.xyz"
     source.write_text("a,b")
     result = runner.invoke(main, ["import", str(source)])
-    assert "cannot import '.csv' files" in result.output
+    assert result.exit_code == 1
+    assert "data.xyz: cannot tell its format; name it with --format" in result.output
 
 
 def test_export_then_import_into_a_fresh_database_is_unchanged(

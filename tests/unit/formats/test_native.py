@@ -1,0 +1,59 @@
+"""annotator's own JSONL: records, errors that name file and line, and recognition."""
+
+import pytest
+
+from annotator.formats import native
+from annotator.formats.model import FormatError
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"text": 5}', 'f.jsonl:1: missing "text"'),
+        ('{"text": "a", "meta": []}', 'f.jsonl:1: "meta" must be an object'),
+        ('{"text": "a", "id": 3}', 'f.jsonl:1: "id" must be a string'),
+        ('{"text": "a", "spans": {}}', 'f.jsonl:1: "spans" must be a list'),
+        ('{"text": "a", "spans": [{"start": 0, "end": "1", "label": "X"}]}', "integer"),
+        ('{"text": "a", "spans": [{"start": 0, "end": 1}]}', 'span 0 needs a "label"'),
+        ("\n\n{oops", "f.jsonl:3: not JSON"),
+    ],
+    ids=["text", "meta", "id", "spans", "offset-type", "label", "line-number"],
+)
+def test_jsonl_errors_name_file_and_line(content, message):
+    with pytest.raises(FormatError, match=message):
+        list(native.read_lines(content, "f.jsonl"))
+
+
+def test_jsonl_reads_spans_and_skips_blank_lines():
+    content = '\n{"text": "ab", "spans": [{"start": 0, "end": 1, "label": "ORG", "text": "a"}]}\n\n'
+    [document] = native.read_lines(content, "dir/f.jsonl")
+    assert document.where == "dir/f.jsonl:2" and document.source == "f.jsonl"
+    assert [(s.start, s.end, s.label, s.text) for s in document.spans] == [(0, 1, "ORG", "a")]
+
+
+def test_fragments_and_suggestions_are_read():
+    content = (
+        '{"text": "abc def", "spans": [{"start": 0, "end": 7, "label": "ORG", '
+        '"fragments": [[0, 3], [4, 7]]}], "suggestions": [{"start": 4, "end": 7, '
+        '"label": "GPE", "score": 0.5}]}'
+    )
+    [document] = native.read_lines(content, "f.jsonl")
+    assert document.spans[0].fragments == ((0, 3), (4, 7))
+    assert (document.suggestions[0].label, document.suggestions[0].score) == ("GPE", 0.5)
+
+
+@pytest.mark.parametrize(
+    ("line", "recognised"),
+    [
+        ('{"id": "a", "text": "x", "spans": [{"start": 0, "end": 1, "label": "ORG"}]}', True),
+        ('{"text": "x"}', True),
+        ('{"text": "x", "tokens": [], "spans": []}', False),
+        ('{"text": "x", "label": [[0, 1, "ORG"]]}', False),
+        ('{"data": {"text": "x"}}', False),
+    ],
+    ids=["native", "bare-text", "prodigy", "doccano", "label-studio"],
+)
+def test_sniff(tmp_path, line, recognised):
+    path = tmp_path / "f.jsonl"
+    path.write_text(line + "\n")
+    assert native.sniff(path) is recognised
