@@ -46,8 +46,9 @@ from pathlib import Path
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
+from annotator.formats.tokens import TOKEN_OFFSETS
 from annotator.formats.tokens import Token
-from annotator.formats.tokens import tokenize
+from annotator.formats.tokens import document_tokens
 
 NAME = "conll"
 DOCSTART = "-DOCSTART- -X- -X- O"
@@ -320,7 +321,16 @@ def _document(path: Path, name: str, sentences: list[list[_Item]], strict: bool)
             spans.append(_annotation(start, end, label, sentence[first]))
         offset += len(sentence)
     text = "\n".join(" ".join(item.text for item in sentence) for sentence in sentences)
-    return Document(text=text, id=name, spans=spans, where=f"{path}:{items[0].line}")
+    # The file's own tokens, so writing the document back gives the same tokens (ours would
+    # split "n't" or "U.S." differently); see annotator.formats.tokens.document_tokens.
+    offsets = [[start, start + len(item.text)] for start, item in zip(starts, items, strict=True)]
+    return Document(
+        text=text,
+        id=name,
+        spans=spans,
+        meta={TOKEN_OFFSETS: offsets},
+        where=f"{path}:{items[0].line}",
+    )
 
 
 def _annotation(start: int, end: int, label: str, item: _Item) -> Annotation:
@@ -480,7 +490,7 @@ def tag_document(out: Path, name: str, document: Document, layer: str, scheme: s
         if not span.label:
             raise FormatError(str(out), f"{name}: span {ref(document, span)} has no label")
     boundaries = [offset for span in spans for offset in (span.start, span.end)]
-    tokens = tokenize(document.text, boundaries)
+    tokens = document_tokens(document.text, document.meta, boundaries)
     starts = [token.start for token in tokens]
     ends = [token.end for token in tokens]
     ranges = []

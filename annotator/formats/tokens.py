@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import regex
 
+# Where a document keeps the tokens its source file had ([[start, end], ...]), e.g. CoNLL.
+TOKEN_OFFSETS = "token_offsets"
 _TOKEN = regex.compile(r"[\w\p{M}\u200d\ufe0f]+|\X", regex.UNICODE)
 
 
@@ -41,6 +43,34 @@ def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[Token]:
         Token(token.start, token.end, token.end < len(text) and text[token.end].isspace())
         for token in tokens
     ]
+
+
+def document_tokens(text: str, meta: dict, boundaries: Iterable[int] = ()) -> list[Token]:
+    """The tokens the document's source file had (meta[TOKEN_OFFSETS]), when they fit the
+    text, still broken at boundaries; otherwise tokenize(text, boundaries)."""
+    kept = meta.get(TOKEN_OFFSETS) if isinstance(meta, dict) else None
+    if not _fits(kept, text):
+        return tokenize(text, boundaries)
+    cuts = sorted(set(boundaries))
+    pieces = [piece for start, end in kept for piece in _split(start, end, cuts)]
+    return [Token(start, end, end < len(text) and text[end].isspace()) for start, end in pieces]
+
+
+def _fits(kept: object, text: str) -> bool:
+    """True for [[start, end], ...] in order, inside the text, never covering whitespace."""
+    if not isinstance(kept, list) or not kept:
+        return False
+    previous = 0
+    for item in kept:
+        if not (isinstance(item, list | tuple) and len(item) == 2):
+            return False
+        start, end = item
+        if not (isinstance(start, int) and isinstance(end, int) and previous <= start < end):
+            return False
+        if end > len(text) or any(char.isspace() for char in text[start:end]):
+            return False
+        previous = end
+    return True
 
 
 def _split(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
