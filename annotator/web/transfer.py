@@ -1,0 +1,141 @@
+"""The web import and export pages: the same choices as `annotator import` and `export`."""
+
+import tempfile
+import zipfile
+from pathlib import Path
+
+from flask import Blueprint
+from flask import current_app
+from flask import render_template
+from flask import request
+from flask import send_file
+from werkzeug.utils import secure_filename
+
+from annotator.annotations import AnnotationError
+from annotator.datasets import export_dataset
+from annotator.db import engine_of
+from annotator.db import get_session
+from annotator.exporting import default_export_path
+from annotator.formats import registry
+from annotator.formats.model import FormatError
+from annotator.importing import ImportOptions
+from annotator.importing import import_paths
+from annotator.schema import SchemaError
+from annotator.web.common import catalog
+from annotator.web.common import wants_fragment
+
+bp = Blueprint("transfer", __name__)
+
+EXPORT_FORMATS = [name for name in registry.MODULES if name not in ("text", "html")]
+
+
+@bp.get("/import")
+def import_page():
+    """The upload form."""
+    return render_template("transfer/import.html", formats=list(registry.MODULES), form={})
+
+
+@bp.post("/import")
+def import_upload():
+    """Import the uploaded files with the chosen options; show what was added or why not."""
+    uploads = [f for f in request.files.getlist("files") if f.filename]
+    if not uploads:
+        raise AnnotationError("choose one or more files to import")
+    options = _import_options()
+    with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
+        paths = [_save(upload, Path(folder)) for upload in uploads]
+        try:
+            report = import_paths(engine_of(current_app), paths, options)
+        except (FormatError, SchemaError) as error:
+            message = str(error).replace(folder + "/", "")
+            unsupported = "--skip-unsupported" in message
+            return _import_result(None, message, unsupported), 422
+    return _import_result(report, None, False)
+
+
+def _import_result(report, error: str | None, unsupported: bool):
+    """The result fragment (or the page around it)."""
+    template = "transfer/_import_result.html" if wants_fragment() else "transfer/import.html"
+    return render_template(
+        template,
+        report=report,
+        error=error,
+        offer_skip=unsupported,
+        formats=list(registry.MODULES),
+        form=request.form,
+    )
+
+
+def _import_options() -> ImportOptions:
+    """The form's choices."""
+    form = request.form
+    format_name = form.get("format") or None
+    if format_name is not None and format_name not in registry.MODULES:
+        raise AnnotationError(f"unknown format '{format_name}'")
+    return ImportOptions(
+        annotator_name=current_app.config["ANNOTATOR_USER"],
+        format=format_name,
+        add_labels=form.get("add_labels") == "1",
+        skip_unsupported=form.get("skip_unsupported") == "1",
+        as_suggestions=form.get("as_suggestions") == "1",
+        source=form.get("source") or None,
+        keep_boilerplate=form.get("keep_boilerplate") == "1",
+        rejected="drop" if form.get("rejected") == "drop" else "keep",
+        text_column=form.get("text_column") or "text",
+    )
+
+
+def _save(upload, folder: Path) -> Path:
+    """Store one upload under a safe name (a zip stays a zip: brat reads it as a folder)."""
+    name = secure_filename(upload.filename) or "upload"
+    target = folder / name
+    upload.save(target)
+    return target
+
+
+@bp.get("/export")
+def export_page():
+    """The export form."""
+    return render_template("transfer/export.html", formats=EXPORT_FORMATS)
+
+
+@bp.post("/export")
+def export_download():
+    """Export with the chosen options and send the files and manifest as one zip."""
+    form = request.form
+    format_name = form.get("format", "jsonl")
+    if format_name not in EXPORT_FORMATS:
+        raise AnnotationError(f"unknown export format '{format_name}'")
+    seed = form.get("seed") or "0"
+    if not seed.lstrip("-").isdigit():
+        raise AnnotationError(f"seed must be a whole number, not '{seed}'")
+    target = default_export_path(current_app.config["EXPORTS_DIR"], format_name)
+    writer = {
+        "layer": form.get("layer") or "entity",
+        "scheme": form.get("scheme") or "iob2",
+        "overlap": form.get("overlap") or "fail",
+    }
+    try:
+        dataset = export_dataset(
+            get_session(),
+            catalog(),
+            format_name,
+            target,
+            split=form.get("split") or None,
+            seed=int(seed),
+            writer_options=writer,
+        )
+    except (FormatError, ValueError) as error:
+        raise AnnotationError(str(error)) from None
+    bundle = target.with_name(target.name + ".zip")
+    _zip(bundle, [*dataset.files, dataset.manifest], target.parent)
+    return send_file(bundle, mimetype="application/zip", as_attachment=True)
+
+
+def _zip(bundle: Path, paths: list[Path], root: Path) -> None:
+    """Pack files (and folders) into a zip, named relative to root."""
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in paths:
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            for file in files:
+                archive.write(file, file.relative_to(root))
