@@ -5,6 +5,7 @@ defaulting to the embedded SQLite file.
 """
 
 import os
+import shlex
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -199,7 +200,14 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
             if format_name == "conll" or format_name == "hf":
                 _report_conflicts(session, catalog, writer)
             dataset = export_dataset(
-                session, catalog, format_name, target, split=split, seed=seed, writer_options=writer
+                session,
+                catalog,
+                format_name,
+                target,
+                split=split,
+                seed=seed,
+                writer_options=writer,
+                command=_export_command(format_name, target, split, seed, writer),
             )
         except (ExportError, FormatError, ValueError) as error:
             raise click.ClickException(str(error)) from None
@@ -209,6 +217,17 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
     click.echo(f"manifest: {dataset.manifest}", err=True)
     for path in dataset.files:
         click.echo(str(path))
+
+
+def _export_command(format_name: str, target: Path, split, seed: int, writer: dict) -> str:
+    """The command that reproduces this export, for its manifest."""
+    words = ["annotator", "export", "--format", format_name, "--out", str(target)]
+    if split:
+        words += ["--split", split, "--seed", str(seed)]
+    if format_name in ("conll", "hf"):
+        words += ["--layer", writer["layer"], "--scheme", writer["scheme"]]
+        words += ["--overlap", writer["overlap"]]
+    return shlex.join(words)
 
 
 def _report_conflicts(session, catalog, writer: dict) -> None:

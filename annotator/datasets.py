@@ -106,6 +106,7 @@ def export_dataset(
     split: str | None = None,
     seed: int = 0,
     writer_options: dict | None = None,
+    command: str = "",
 ) -> ExportedDataset:
     """Write the annotations in format_name to out (one output per split) and a manifest."""
     parts = parse_split(split) if split else None
@@ -123,7 +124,7 @@ def export_dataset(
     for name, path, split_records in outputs:
         counted = _counting(split_records, counts.setdefault(name or "all", Counter()))
         files.extend(_write(format_name, counted, path, catalog, writer_options or {}))
-    manifest = _write_manifest(out, format_name, files, counts, catalog, split, seed)
+    manifest = _write_manifest(out, format_name, files, counts, catalog, split, seed, command)
     return ExportedDataset(files, manifest, {k: dict(v) for k, v in counts.items()})
 
 
@@ -156,13 +157,13 @@ def _write(format_name, records, path: Path, catalog, options: dict) -> list[Pat
     return list(writer(list(documents_of(records)), path, **chosen))
 
 
-def _write_manifest(out, format_name, files, counts, catalog, split, seed) -> Path:
+def _write_manifest(out, format_name, files, counts, catalog, split, seed, command) -> Path:
     """manifest.json beside the output (inside it for a folder)."""
     target = out / "manifest.json" if out.is_dir() else out.with_name(f"{out.name}.manifest.json")
     manifest = {
         "format": format_name,
         "project_version": version("annotator"),
-        "command": " ".join(sys.argv),
+        "command": command or " ".join(sys.argv),
         "split": split,
         "seed": seed if split else None,
         "counts": {name: dict(sorted(c.items())) for name, c in counts.items()},

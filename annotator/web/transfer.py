@@ -124,6 +124,7 @@ def export_download():
             split=form.get("split") or None,
             seed=int(seed),
             writer_options=writer,
+            command="web export: " + ", ".join(f"{k}={v}" for k, v in sorted(form.items())),
         )
     except (FormatError, ValueError) as error:
         raise AnnotationError(str(error)) from None
