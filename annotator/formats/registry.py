@@ -52,7 +52,7 @@ SUFFIX_FORMATS = {
     ".ann": "brat",
 }
 # Formats whose unit is a folder (or a zip of one) rather than a file.
-FOLDER_FORMATS = ("brat",)
+FOLDER_FORMATS = ("brat", "doccano")  # doccano: one <annotator>.jsonl per annotator
 
 
 def module(name: str) -> ModuleType:
@@ -80,10 +80,14 @@ def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path,
     for path in map(Path, paths):
         if not path.exists():
             raise FormatError(str(path), "no such file or folder")
-        if path.is_dir() and (format_name or _folder_format(path)) not in FOLDER_FORMATS:
-            found.extend(_folder_files(path, format_name))
-        else:
+        if not path.is_dir():
             found.append((path, format_name or detect(path)))
+            continue
+        folder_format = format_name or _folder_format(path)
+        if folder_format in FOLDER_FORMATS:
+            found.append((path, folder_format))
+        else:
+            found.extend(_folder_files(path, format_name))
     return found
 
 

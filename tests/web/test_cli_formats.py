@@ -178,3 +178,20 @@ def test_hugging_face_export_loads_with_datasets(runner, client, tmp_path, monke
         if labels[tag] != "O"
     ]
     assert tagged == ["Venezuela"]
+
+
+def test_doccano_per_annotator_folder_keeps_each_annotator(runner, client, tmp_path):
+    folder = tmp_path / "doccano-export"
+    folder.mkdir()
+    line = '{{"text": "EU rejects German call.", "label": [[0, 2, "{label}"]]}}\n'
+    (folder / "alice.jsonl").write_text(line.format(label="ORG"))
+    (folder / "bob.jsonl").write_text(line.format(label="GPE"))
+    result = run(runner, "import", folder)
+    assert "(doccano)" in result.output and "1 documents added" in result.output
+    out = tmp_path / "out.jsonl"
+    run(runner, "export", "--out", out)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    by_annotator = {
+        r["annotator"]: r["spans"][0]["label"] for r in records if r["text"].startswith("EU")
+    }
+    assert by_annotator == {"alice": "ORG", "bob": "GPE"}
