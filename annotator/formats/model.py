@@ -19,7 +19,7 @@ class FormatError(ValueError):
         super().__init__(f"{where}: {reason}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Annotation:
     """A labelled span. A discontinuous one (brat `T1 ORG 0 5;16 23`) keeps its fragments, in
     order; start/end are then the first fragment's start and the last one's end."""

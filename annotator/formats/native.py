@@ -111,17 +111,12 @@ def _annotations(items: object, key: str, name: str, number: int) -> list[Annota
         ):
             _refuse(item, f"{key[:-1]} {index}", name, number)
         fragments = item.get("fragments")
+        if fragments:
+            fragments = _fragments(fragments, name, number)
+        # Positional, no per-span ref string: a corpus has hundreds of thousands of spans
+        # (messages say "span N" from the index).
         append(
-            Annotation(
-                start,
-                end,
-                label,
-                fragments=_fragments(fragments, name, number) if fragments else None,
-                layer=item.get("layer"),
-                score=item.get("score"),
-                ref=f"span {index}",
-                text=text,
-            )
+            Annotation(start, end, label, fragments, item.get("layer"), item.get("score"), "", text)
         )
     return result
 
