@@ -199,16 +199,18 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
         try:
             if format_name == "conll" or format_name == "hf":
                 _report_conflicts(session, catalog, writer)
-            dataset = export_dataset(
-                session,
-                catalog,
-                format_name,
-                target,
-                split=split,
-                seed=seed,
-                writer_options=writer,
-                command=_export_command(format_name, target, split, seed, writer),
-            )
+            with _progress(_record_count(session), "Exporting") as advance:
+                dataset = export_dataset(
+                    session,
+                    catalog,
+                    format_name,
+                    target,
+                    split=split,
+                    seed=seed,
+                    writer_options=writer,
+                    command=_export_command(format_name, target, split, seed, writer),
+                    progress=advance,
+                )
         except (ExportError, FormatError, ValueError) as error:
             raise click.ClickException(str(error)) from None
     for split_name, counts in dataset.counts.items():
@@ -217,6 +219,16 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
     click.echo(f"manifest: {dataset.manifest}", err=True)
     for path in dataset.files:
         click.echo(str(path))
+
+
+def _record_count(session) -> int:
+    """About how many lines an export writes (documents; more with several annotators)."""
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from annotator.models import Document
+
+    return session.execute(select(func.count()).select_from(Document)).scalar_one()
 
 
 def _export_command(format_name: str, target: Path, split, seed: int, writer: dict) -> str:

@@ -12,6 +12,7 @@ import json
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -107,6 +108,7 @@ def export_dataset(
     seed: int = 0,
     writer_options: dict | None = None,
     command: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> ExportedDataset:
     """Write the annotations in format_name to out (one output per split) and a manifest."""
     parts = parse_split(split) if split else None
@@ -122,7 +124,7 @@ def export_dataset(
     files: list[Path] = []
     counts: dict[str, dict[str, int]] = {}
     for name, path, split_records in outputs:
-        counted = _counting(split_records, counts.setdefault(name or "all", Counter()))
+        counted = _counting(split_records, counts.setdefault(name or "all", Counter()), progress)
         files.extend(_write(format_name, counted, path, catalog, writer_options or {}))
     manifest = _write_manifest(out, format_name, files, counts, catalog, split, seed, command)
     return ExportedDataset(files, manifest, {k: dict(v) for k, v in counts.items()})
@@ -135,11 +137,13 @@ def _split_path(out: Path, split_name: str, format_name: str) -> Path:
     return out.with_name(f"{out.stem}.{split_name}{out.suffix}")
 
 
-def _counting(records: Iterator[dict], counts: Counter) -> Iterator[dict]:
-    """Pass records through, counting documents and spans per label."""
+def _counting(records: Iterator[dict], counts: Counter, progress) -> Iterator[dict]:
+    """Pass records through, counting documents and spans per label (and reporting progress)."""
     for record in records:
         counts["documents"] += 1
         counts.update(span["label"] for span in record["spans"])
+        if progress:
+            progress(1)
         yield record
 
 

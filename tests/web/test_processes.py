@@ -20,6 +20,25 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def stderr_on_a_terminal(command: list[str]) -> bytes:
+    """Run command with stderr on a pseudo-terminal; what it printed there."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    assert process.wait(timeout=30) == 0
+    return seen
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
@@ -75,18 +94,17 @@ def test_progress_bar_on_a_terminal_only(tmp_path, corpus):
     assert "imported 5 documents" in piped.stdout
 
     command[4] = f"sqlite:///{tmp_path / 'b.sqlite3'}"
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=terminal)
-    os.close(terminal)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(controller)
-    assert process.wait(timeout=30) == 0
+    seen = stderr_on_a_terminal(command)
     assert b"Importing" in seen and b"100%" in seen
+
+
+def test_export_progress_bar_on_a_terminal_only(tmp_path, corpus):
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    subprocess.run(
+        [*ANNOTATOR, "--db", url, "import", str(corpus)], capture_output=True, check=True
+    )
+    command = [*ANNOTATOR, "--db", url, "export", "--out", str(tmp_path / "out.jsonl")]
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Exporting" not in piped.stderr + piped.stdout
+    seen = stderr_on_a_terminal(command)
+    assert b"Exporting" in seen and b"100%" in seen
