@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.corpus import decode_utf8
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
@@ -69,12 +70,7 @@ _SNIFF_LINES = 20
 
 def decode(path: Path, data: bytes) -> str:
     """data decoded as UTF-8 without a leading BOM; FormatError naming path if it is not."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        reason = f"not UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r})"
-        raise FormatError(str(path), reason) from None
-    return text.removeprefix("\ufeff")
+    return decode_utf8(data, str(path))
 
 
 def read_text(path: Path) -> str:

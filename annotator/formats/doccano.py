@@ -49,6 +49,7 @@ from typing import NamedTuple
 
 import regex
 
+from annotator.corpus import decode_utf8
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
@@ -176,7 +177,7 @@ def read(path: Path, **options) -> list[Document]:
     path = Path(path)
     documents: list[Document] = []
     for name, data, annotator in _sources(path):
-        content = _decode(data, name)
+        content = decode_utf8(data, name)
         documents.extend(_read_content(content, name, annotator, reading))
     return documents
 
@@ -227,16 +228,6 @@ def _annotator_of(file_name: str) -> str | None:
     """The username a per-annotator export file is named after (None for all.jsonl)."""
     stem = Path(file_name).name.rsplit(".", 1)[0]
     return None if stem == COLLABORATIVE else stem
-
-
-def _decode(data: bytes, name: str) -> str:
-    """UTF-8 with one leading BOM dropped; anything else is refused, naming the file."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FormatError(
-            name, f"not UTF-8 (byte 0x{data[error.start]:02x} at position {error.start})"
-        ) from None
 
 
 def _read_content(

@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.corpus import decode_utf8
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
@@ -130,13 +131,7 @@ def _no_other_options(options: dict) -> None:
 
 def _decode(path: Path) -> str:
     """The file's text: UTF-8 with one leading BOM dropped; anything else is refused."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FormatError(
-            str(path), f"not UTF-8 (byte 0x{data[error.start]:02x} at position {error.start})"
-        ) from None
+    return decode_utf8(path.read_bytes(), str(path))
 
 
 def _records(content: str, name: str) -> Iterator[tuple[int, object]]:
