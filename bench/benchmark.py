@@ -768,7 +768,7 @@ def bench_render(port: int, path: str, runs: int, budget_s: float) -> dict:
         "p95_ms": round(percentile(times, 95) * 1000, 1),
         "min_ms": round(min(times) * 1000, 1),
         "response_bytes": size,
-        "segments_with_spans": body.count(b'class="seg has-span"'),
+        "segments_with_spans": body.count(b'class="seg has-span'),
         "segments": body.count(b'class="seg'),
     }
 
