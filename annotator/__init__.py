@@ -52,12 +52,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.web import documents
     from annotator.web import errors
     from annotator.web import spans
+    from annotator.web import suggestions
     from annotator.web import transfer
     from annotator.web.common import span_map
 
     app.add_template_filter(span_map)
     app.register_blueprint(documents.bp)
     app.register_blueprint(spans.bp)
+    app.register_blueprint(suggestions.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(transfer.bp)
     errors.register(app)

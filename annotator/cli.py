@@ -33,6 +33,7 @@ from annotator.labels import stored_schema
 from annotator.schema import SchemaError
 from annotator.schema import dump_schema
 from annotator.schema import load_schema
+from annotator.suggestions import suggest_command
 
 
 @click.group()
@@ -282,3 +283,6 @@ def schema_load(ctx: click.Context, schema_file: str) -> None:
     except (SchemaError, SchemaInUseError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"schema loaded: {len(new_schema.label_names)} labels")
+
+
+main.add_command(suggest_command, "suggest")

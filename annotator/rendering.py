@@ -5,6 +5,10 @@ into segments, so spans of any layer may nest, overlap and cross paragraph break
 shows once in each paragraph it touches). Every segment carries `data-o`, its offset in the
 browser's units, which is all the JavaScript needs to turn a selection into offsets. The text
 is always escaped: it is data, never markup.
+
+Pending suggestions cut segments the same way: a segment they cover gets `has-suggestion`, the
+shortest one's `s-<label>` colour class and `data-suggestions` (ids, shortest first), and
+`sg-start`/`sg-end` where a suggestion begins or ends, so the page draws them apart from spans.
 """
 
 import re
@@ -73,19 +77,42 @@ def render_paragraph(
     spans: Sequence[SpanView],
     offsets: BrowserOffsets,
     layer_order: dict[str, int],
+    suggestions: Sequence = (),
 ) -> Markup:
     """One paragraph's segments as HTML, without the enclosing element."""
     cuts = {paragraph.start, paragraph.end}
     for span in spans:
         cuts.update(cut for cut in (span.start, span.end) if paragraph.start < cut < paragraph.end)
+    marks = [(s, start, end) for s in suggestions for start, end in s.pieces]
+    for _, start, end in marks:
+        cuts.update(cut for cut in (start, end) if paragraph.start < cut < paragraph.end)
     boundaries = sorted(cuts)
     pieces = []
     for seg_start, seg_end in zip(boundaries, boundaries[1:], strict=False):
         covering = [s for s in spans if s.start <= seg_start and s.end >= seg_end]
-        pieces.append(
-            _segment(text[seg_start:seg_end], offsets.to_browser(seg_start), covering, layer_order)
+        html = _segment(
+            text[seg_start:seg_end], offsets.to_browser(seg_start), covering, layer_order
         )
+        if marks:
+            html = _with_suggestions(html, seg_start, seg_end, marks)
+        pieces.append(html)
     return Markup("".join(pieces))
+
+
+def _with_suggestions(html: str, seg_start: int, seg_end: int, marks: list) -> str:
+    """Add the suggestions covering a segment to its opening tag."""
+    covering = [m for m in marks if m[1] <= seg_start and m[2] >= seg_end]
+    if not covering:
+        return html
+    covering.sort(key=lambda m: (m[2] - m[1], m[0].id))
+    classes = ["has-suggestion", f"s-{covering[0][0].label.name}"]
+    if any(start == seg_start for _, start, _ in covering):
+        classes.append("sg-start")
+    if any(end == seg_end for _, _, end in covering):
+        classes.append("sg-end")
+    ids = " ".join(dict.fromkeys(str(m[0].id) for m in covering))
+    head, rest = html.split('" data-o=', 1)
+    return f'{head} {" ".join(classes)}" data-suggestions="{ids}" data-o={rest}'
 
 
 def _segment(
@@ -117,6 +144,7 @@ def label_styles(schema: Schema) -> Markup:
     for order, layer in enumerate(schema.layers):
         slot = min(order, _LAST_SLOT)
         rules.extend(f".l-{label.name}{{--c{slot}:{label.color}}}" for label in layer.labels)
+        rules.extend(f".s-{label.name}{{--s:{label.color}}}" for label in layer.labels)
     return Markup("\n".join(rules))
 
 
@@ -125,12 +153,20 @@ def render_document(
     spans: Sequence[SpanView],
     layer_order: dict[str, int],
     only: Sequence[Paragraph] | None = None,
+    suggestions: Sequence = (),
 ) -> list[tuple[Paragraph, Markup]]:
-    """Every paragraph of the text (or just those in only) with its rendered segments."""
+    """Every paragraph of the text (or just those in only) with its rendered segments;
+    suggestions (pending, with id, label and pieces) are drawn apart from the spans."""
     offsets = BrowserOffsets(text)
     paragraphs = split_paragraphs(text)
     groups = spans_by_paragraph(paragraphs, spans)
+    suggested = spans_by_paragraph(paragraphs, suggestions) if suggestions else {}
     return [
-        (p, render_paragraph(text, p, groups.get(p.index, []), offsets, layer_order))
+        (
+            p,
+            render_paragraph(
+                text, p, groups.get(p.index, []), offsets, layer_order, suggested.get(p.index, ())
+            ),
+        )
         for p in (paragraphs if only is None else only)
     ]

@@ -15,8 +15,14 @@ from typing import NoReturn
 
 import tomli_w
 
-RESERVED_KEYS = frozenset("dnps")  # navigation keys: d=done, n=next, p=previous, s=skip
-RESERVED_ACTIONS = {"d": "mark done", "n": "next", "p": "previous", "s": "skip"}
+RESERVED_KEYS = frozenset("dnpsx")  # d=done, n=next, p=previous, s=skip, x=reject suggestion
+RESERVED_ACTIONS = {
+    "d": "mark done",
+    "n": "next",
+    "p": "previous",
+    "s": "skip",
+    "x": "reject suggestion",
+}
 HOTKEY_ORDER = "123456789abcdefghijklmnopqrstuvwxyz"
 LAYER_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 LABEL_NAME_RE = re.compile(r"[A-Z][A-Z0-9_-]*")

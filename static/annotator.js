@@ -12,24 +12,32 @@
 
   const ACTIVE_LABEL_KEY = "annotator.activeLabel";
   let selectedId = null; // the selected span's id, as a string
+  // The selected suggestion's id (a string), kept while its decision is on the way so the
+  // answer's suggestion-changed event can move the selection on to the next one.
+  let selectedSuggestion = null;
   let pressedInText = false; // a left press began over the text
-  let spanData = null; // the parsed #span-data, and the element it came from
-  let spanDataSource = null;
+  const parsed = new Map(); // element id -> {source, data}: the JSON maps, re-read when swapped
 
   const page = () => document.querySelector("[data-annotate]");
   const textRoot = () => document.querySelector("article[data-text]");
   const labelButton = (name) => document.querySelector(`.label-button[data-label="${CSS.escape(name)}"]`);
 
-  // {"id": [start, end, label, text]} in code points, re-read when htmx swapped a new one in.
-  function spans() {
-    const source = document.getElementById("span-data");
+  // The JSON in a <script> element, parsed once per element (htmx swaps in new ones).
+  function jsonData(id) {
+    const source = document.getElementById(id);
     if (!source) return {};
-    if (source !== spanDataSource) {
-      spanData = JSON.parse(source.textContent);
-      spanDataSource = source;
-    }
-    return spanData;
+    const known = parsed.get(id);
+    if (known && known.source === source) return known.data;
+    const data = JSON.parse(source.textContent);
+    parsed.set(id, { source, data });
+    return data;
   }
+
+  // {"id": [start, end, label, text]} in code points.
+  function spans() { return jsonData("span-data"); }
+
+  // Pending suggestions: {"id": [start, end, label, text, source, score]} in code points.
+  function suggestions() { return jsonData("suggestion-data"); }
 
   function showError(message) {
     const flash = document.getElementById("flash");
@@ -116,22 +124,40 @@
     return true;
   }
 
-  // --- selecting spans -----------------------------------------------------------------------
+  // --- selecting spans and suggestions -------------------------------------------------------
+  // The selected span or suggestion: highlighted in the text and its list, shown in the panel.
   function showSelected() {
-    document.querySelectorAll(".seg.selected, .span-item.selected").forEach((el) => el.classList.remove("selected"));
+    document.querySelectorAll(".seg.selected, .span-item.selected, .suggestion-item.selected")
+      .forEach((el) => el.classList.remove("selected"));
     const panel = document.querySelector("[data-selection]");
     const span = selectedId === null ? null : spans()[selectedId];
-    if (!span) {
-      selectedId = null;
-      if (panel) panel.hidden = true;
-      return;
+    const suggestion = selectedSuggestion === null ? null : suggestions()[selectedSuggestion];
+    if (!span) selectedId = null;
+    if (!panel) return;
+    if (span) {
+      markSelected("spans", selectedId, `.span-item[data-span-id="${selectedId}"]`);
+      fillPanel(panel, "span", span);
+    } else if (suggestion) {
+      markSelected("suggestions", selectedSuggestion, `.suggestion-item[data-suggestion-id="${selectedSuggestion}"]`);
+      fillPanel(panel, "suggestion", suggestion);
+      const [, , , , source, score] = suggestion;
+      panel.querySelector('[data-field="source"]').textContent = source;
+      panel.querySelector('[data-field="score"]').textContent = score === null ? "" : ` · score ${score.toFixed(2)}`;
+    } else {
+      panel.hidden = true;
     }
-    const [start, end, label, text] = span;
-    textRoot().querySelectorAll(`.seg[data-spans~="${selectedId}"]`).forEach((el) => el.classList.add("selected"));
-    const item = document.querySelector(`.span-item[data-span-id="${selectedId}"]`);
+  }
+
+  function markSelected(attribute, id, itemSelector) {
+    textRoot().querySelectorAll(`.seg[data-${attribute}~="${id}"]`).forEach((el) => el.classList.add("selected"));
+    const item = document.querySelector(itemSelector);
     if (item) item.classList.add("selected");
+  }
+
+  function fillPanel(panel, kind, [start, end, label, text]) {
     const button = labelButton(label);
     const field = (name) => panel.querySelector(`[data-field="${name}"]`);
+    panel.dataset.kind = kind;
     field("label").textContent = label;
     field("layer").textContent = button ? button.dataset.layerTitle : "";
     field("text").textContent = text;
@@ -142,15 +168,35 @@
 
   function selectSpan(id) {
     selectedId = id === null || id === undefined ? null : String(id);
+    selectedSuggestion = null;
     showSelected();
   }
 
-  // A click on text covered by several spans picks the shortest; clicking again cycles.
+  function selectSuggestion(id) {
+    selectedId = null;
+    selectedSuggestion = id === null || id === undefined ? null : String(id);
+    showSelected();
+  }
+
+  // A click on text covered by several spans and suggestions picks the shortest span first,
+  // then the suggestions; clicking again cycles through them.
   function clickSegment(segment) {
-    const ids = (segment.dataset.spans || "").split(" ").filter(Boolean);
-    if (ids.length === 0) { selectSpan(null); return; }
-    const current = ids.indexOf(selectedId);
-    selectSpan(ids[(current + 1) % ids.length]);
+    const ids = (value) => (value || "").split(" ").filter(Boolean);
+    const choices = [
+      ...ids(segment.dataset.spans).map((id) => ({ id, select: selectSpan, current: selectedId })),
+      ...ids(segment.dataset.suggestions).map((id) => ({ id, select: selectSuggestion, current: selectedSuggestion })),
+    ];
+    if (choices.length === 0) { selectSpan(null); return; }
+    const current = choices.findIndex((choice) => choice.id === choice.current);
+    const next = choices[(current + 1) % choices.length];
+    next.select(next.id);
+  }
+
+  // Accept or reject a pending suggestion, queued with the span changes.
+  function decideSuggestion(id, action) {
+    if (id === null || !suggestions()[id]) return;
+    const form = document.getElementById("span-form");
+    htmx.ajax("POST", `${page().dataset.suggestionsUrl}${id}/${action}`, { source: form, swap: "none" });
   }
 
   function deleteSelected() {
@@ -185,7 +231,22 @@
     if (button) { pickLabel(button.dataset.label); return; }
     const item = event.target.closest(".span-item");
     if (item) { selectSpan(item.dataset.spanId); return; }
-    if (event.target.closest("[data-delete-selected]")) deleteSelected();
+    if (event.target.closest("[data-delete-selected]")) { deleteSelected(); return; }
+    if (event.target.closest("[data-accept-selected]")) { decideSuggestion(selectedSuggestion, "accept"); return; }
+    if (event.target.closest("[data-reject-selected]")) { decideSuggestion(selectedSuggestion, "reject"); return; }
+    const suggestion = event.target.closest(".suggestion-item");
+    if (suggestion && !event.target.closest("button")) selectSuggestion(suggestion.dataset.suggestionId);
+  }
+
+  // Enter accepts the selected suggestion; x, Delete and Backspace reject it. True if handled.
+  function suggestionKey(event) {
+    if (selectedSuggestion === null || !suggestions()[selectedSuggestion]) return false;
+    if (event.target.closest("button, a")) return false; // Enter there clicks the button
+    const action = { Enter: "accept", x: "reject", Delete: "reject", Backspace: "reject" }[event.key];
+    if (!action) return false;
+    event.preventDefault();
+    decideSuggestion(selectedSuggestion, action);
+    return true;
   }
 
   function onKeyDown(event) {
@@ -194,7 +255,13 @@
     const key = event.key;
     const item = event.target.closest(".span-item");
     if (item && key === "Enter") { selectSpan(item.dataset.spanId); return; }
+    const suggestionItem = event.target.closest(".suggestion-item");
+    if (suggestionItem && key === "Enter" && suggestionItem.dataset.suggestionId !== selectedSuggestion) {
+      selectSuggestion(suggestionItem.dataset.suggestionId);
+      return;
+    }
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (suggestionKey(event)) return;
     if ((key === "Delete" || key === "Backspace") && selectedId !== null) {
       event.preventDefault();
       deleteSelected();
@@ -229,7 +296,20 @@
   document.addEventListener("mouseup", onMouseUp);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKeyDown);
+  // After suggestions were decided: when the selected one was among them, select the next
+  // pending one (so Enter, Enter... goes through them) and bring it into view.
+  function onSuggestionChanged(event) {
+    const detail = event.detail || {};
+    const decided = (detail.decided || []).map(String);
+    if (selectedSuggestion === null || suggestions()[selectedSuggestion]) { showSelected(); return; }
+    const next = detail.next === null || detail.next === undefined ? null : String(detail.next);
+    selectSuggestion(decided.includes(selectedSuggestion) && suggestions()[next] ? next : null);
+    const segment = next && textRoot().querySelector(`.seg[data-suggestions~="${next}"]`);
+    if (segment && selectedSuggestion === next) segment.scrollIntoView({ block: "nearest" });
+  }
+
   document.addEventListener("span-changed", onSpanChanged);
+  document.addEventListener("suggestion-changed", onSuggestionChanged);
   document.addEventListener("DOMContentLoaded", () => {
     const stored = activeLabel();
     if (stored && labelButton(stored)) setActiveLabel(stored);

@@ -1,4 +1,5 @@
-"""The document list, the annotation page, status changes and the export download."""
+"""The document list, the annotation page (spans and pending suggestions), status changes and
+the export download."""
 
 from flask import Blueprint
 from flask import abort
@@ -24,6 +25,7 @@ from annotator.models import Status
 from annotator.offsets import BrowserOffsets
 from annotator.rendering import label_styles
 from annotator.rendering import render_document
+from annotator.suggestions import list_suggestions
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
 from annotator.web.common import layer_order
@@ -70,13 +72,15 @@ def annotate(document_id: str):
     document = get_document(session, document_id)
     annotator = current_annotator()
     spans = list_spans(session, document.id, annotator.id, catalog())
+    suggestions = list_suggestions(session, document_id=document.id, catalog=catalog())
     previous_id, next_id = neighbours(session, document.id)
     return render_template(
         "documents/annotate.html",
         document=document,
-        paragraphs=render_document(document.text, spans, layer_order()),
+        paragraphs=render_document(document.text, spans, layer_order(), suggestions=suggestions),
         offsets=BrowserOffsets(document.text),
         spans=spans,
+        suggestion_list=suggestions,
         schema=catalog().schema,
         status=document_status(session, document.id, annotator.id),
         previous_id=previous_id,

@@ -2,7 +2,8 @@
 
 The browser sends offsets in its own units (UTF-16 over the text with CRLF seen as LF); they
 are converted here, once, by `annotator.offsets.BrowserOffsets`. Each answer re-renders only the
-paragraphs the span touches, plus the span list, as out-of-band swaps.
+paragraphs the span touches (with the suggestions drawn in them), plus the span list, as
+out-of-band swaps.
 """
 
 import json
@@ -25,6 +26,7 @@ from annotator.offsets import snap_to_words
 from annotator.rendering import paragraphs_touching
 from annotator.rendering import render_document
 from annotator.rendering import split_paragraphs
+from annotator.suggestions import list_suggestions
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
 from annotator.web.common import layer_order
@@ -52,15 +54,46 @@ def code_point_span(
         raise AnnotationError(f"selection [{browser_start}, {browser_end}): {error}") from None
 
 
-def _changes(document: DocumentText, start: int, end: int, selected_id: int | None):
-    """Re-rendered paragraphs around [start, end) and the span list, with a settle trigger."""
-    spans = list_spans(get_session(), document.id, current_annotator().id, catalog())
+def render_changes(
+    document: DocumentText,
+    start: int,
+    end: int,
+    selected_id: int | None,
+    *,
+    suggestion_list: list | None = None,
+    message: str | None = None,
+    events: dict | None = None,
+):
+    """Re-rendered paragraphs around [start, end) and the span list, with settle triggers.
+
+    Pending suggestions stay drawn in those paragraphs; after a suggestion was decided the
+    caller passes them all (suggestion_list) and they and their list are swapped too.
+    """
+    session = get_session()
+    spans = list_spans(session, document.id, current_annotator().id, catalog())
     touched = paragraphs_touching(split_paragraphs(document.text), start, end)
-    paragraphs = render_document(document.text, spans, layer_order(), only=touched)
-    body = render_template(
-        "documents/_changes.html", paragraphs=paragraphs, spans=spans, document=document
+    suggestions = suggestion_list
+    if suggestions is None and touched:
+        suggestions = list_suggestions(
+            session,
+            document_id=document.id,
+            catalog=catalog(),
+            start=touched[0].start,
+            end=touched[-1].end,
+        )
+    paragraphs = render_document(
+        document.text, spans, layer_order(), only=touched, suggestions=suggestions or ()
     )
-    trigger = {"span-changed": {"selected": selected_id}}
+    body = render_template(
+        "documents/_changes.html",
+        paragraphs=paragraphs,
+        spans=spans,
+        document=document,
+        suggestion_list=suggestion_list,
+        message=message,
+        level="info",
+    )
+    trigger = {"span-changed": {"selected": selected_id}} | (events or {})
     return body, 200, {"HX-Trigger-After-Settle": json.dumps(trigger)}
 
 
@@ -84,7 +117,7 @@ def create(document_id: str):
         end=end,
         catalog=catalog(),
     )
-    return _changes(document, span.start, span.end, None)
+    return render_changes(document, span.start, span.end, None)
 
 
 @bp.post("/spans/<int:span_id>/label")
@@ -99,7 +132,7 @@ def relabel(span_id: int):
         catalog=catalog(),
     )
     document = get_document_text(session, span.document_id)
-    return _changes(document, span.start, span.end, span.id)
+    return render_changes(document, span.start, span.end, span.id)
 
 
 @bp.delete("/spans/<int:span_id>")
@@ -108,4 +141,4 @@ def remove(span_id: int):
     session = get_session()
     span = delete_span(session, span_id=span_id, annotator=current_annotator())
     document = get_document_text(session, span.document_id)
-    return _changes(document, span.start, span.end, None)
+    return render_changes(document, span.start, span.end, None)
