@@ -33,7 +33,7 @@ from annotator.labels import stored_schema
 from annotator.schema import SchemaError
 from annotator.schema import dump_schema
 from annotator.schema import load_schema
-from annotator.suggestions import suggest_command
+from annotator.suggest_command import suggest_command
 
 
 @click.group()

@@ -1,7 +1,6 @@
 """Suggestions on the annotation page: shown apart, accepted, rejected, never annotations
 until accepted; and `annotator suggest` making them from pattern files."""
 
-import copy
 import json
 import re
 from pathlib import Path
@@ -19,7 +18,6 @@ from annotator.importing import ImportOptions
 from annotator.importing import import_documents
 from annotator.models import Label
 from annotator.models import Suggestion
-from annotator.suggestions import suggest_command
 
 HX = {"HX-Request": "true"}
 TEXT = (
@@ -315,15 +313,8 @@ def test_a_long_list_shows_its_first_suggestions_and_fetches_the_rest(app_config
 # --- annotator suggest ---------------------------------------------------------------------
 
 
-def cli():
-    """The annotator command with `suggest` added, as cli.py registers it."""
-    group = copy.copy(main)
-    group.commands = {**main.commands, "suggest": suggest_command}
-    return group
-
-
 def suggest(runner, *args):
-    return runner.invoke(cli(), ["suggest", *args], catch_exceptions=False)
+    return runner.invoke(main, ["suggest", *args], catch_exceptions=False)
 
 
 def write_patterns(path: Path, *records) -> Path:
