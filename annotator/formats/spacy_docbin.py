@@ -18,6 +18,8 @@ duplicate spans (same offsets, label and layer) are written once.
 """
 
 import zlib
+from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,7 +184,8 @@ def _add_gap(text: str, start: int, end: int, cuts: _Cuts, words: list, spaces: 
         if start not in cuts.starts and start + 1 not in cuts.ends:
             spaces[-1] = True
             start += 1
-    inner = [offset for offset in cuts.offsets if start < offset < end]
+    # cuts.offsets is sorted: bisect rather than scan every span offset for every gap.
+    inner = cuts.offsets[bisect_right(cuts.offsets, start) : bisect_left(cuts.offsets, end)]
     for piece_start, piece_end in zip([start, *inner], [*inner, end], strict=True):
         if piece_start < piece_end:
             words.append(text[piece_start:piece_end])

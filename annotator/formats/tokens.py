@@ -10,6 +10,8 @@ edge and maps to tokens exactly (`'U.S.-led'` with a span on `U.S.` becomes `U.S
 rather than dropping the span).
 """
 
+from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,17 +34,21 @@ class Token:
 def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[Token]:
     """Split text into tokens, also breaking at each offset in boundaries."""
     cuts = sorted(set(boundaries))
-    tokens: list[Token] = []
+    pieces: list[tuple[int, int]] = []
+    next_cut = 0  # tokens come in order: walk the cuts alongside them
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        if match.group().isspace():
+        if text[start].isspace():  # \X also matches whitespace, which is no token
             continue
-        for piece_start, piece_end in _split(start, end, cuts):
-            tokens.append(Token(piece_start, piece_end, False))
-    return [
-        Token(token.start, token.end, token.end < len(text) and text[token.end].isspace())
-        for token in tokens
-    ]
+        while next_cut < len(cuts) and cuts[next_cut] <= start:
+            next_cut += 1
+        while next_cut < len(cuts) and cuts[next_cut] < end:
+            pieces.append((start, cuts[next_cut]))
+            start = cuts[next_cut]
+            next_cut += 1
+        pieces.append((start, end))
+    length = len(text)
+    return [Token(start, end, end < length and text[end].isspace()) for start, end in pieces]
 
 
 def document_tokens(text: str, meta: dict, boundaries: Iterable[int] = ()) -> list[Token]:
@@ -75,8 +81,6 @@ def _fits(kept: object, text: str) -> bool:
 
 def _split(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
     """[start, end) cut at the boundaries that fall strictly inside it."""
-    from bisect import bisect_right
-
     pieces = []
     index = bisect_right(cuts, start)
     while index < len(cuts) and cuts[index] < end:
@@ -89,12 +93,10 @@ def _split(start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
 
 def token_span(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
     """The first and last (inclusive) token indexes covering exactly [start, end), or None."""
-    first = next((i for i, token in enumerate(tokens) if token.start == start), None)
-    if first is None:
+    first = bisect_left(tokens, start, key=lambda token: token.start)
+    last = bisect_left(tokens, end, key=lambda token: token.end)
+    if first == len(tokens) or last == len(tokens) or first > last:
         return None
-    for index in range(first, len(tokens)):
-        if tokens[index].end == end:
-            return first, index
-        if tokens[index].end > end:
-            return None
-    return None
+    if tokens[first].start != start or tokens[last].end != end:
+        return None
+    return first, last
