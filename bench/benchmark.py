@@ -854,6 +854,7 @@ def bench_browser(url: str, runs: int, budget_s: float) -> dict:
 def in_process_import(db_path: Path, corpus: Path) -> tuple[float, dict]:
     from annotator import create_app
     from annotator.db import engine_of
+    from annotator.importing import ImportOptions
     from annotator.importing import import_paths
 
     app = create_app(
@@ -861,7 +862,7 @@ def in_process_import(db_path: Path, corpus: Path) -> tuple[float, dict]:
     )
     engine = engine_of(app)
     started = time.perf_counter()
-    report = import_paths(engine, [corpus], annotator_name=BENCH_USER)
+    report = import_paths(engine, [corpus], ImportOptions(annotator_name=BENCH_USER))
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed, {
