@@ -7,6 +7,7 @@ defaulting to the embedded SQLite file.
 import os
 import shlex
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -139,10 +140,12 @@ def import_command(ctx: click.Context, paths: tuple[str, ...], format_name: str 
         raise click.ClickException(f"{error} (nothing of that file was imported)") from None
     for file_report in report.files if len(report.files) <= 20 else []:
         _echo_file_report(file_report)
+    formats = Counter(file_report.format for file_report in report.files)
+    chosen = ", ".join(f"{name} {count}" for name, count in sorted(formats.items()))
     click.echo(
         f"imported {report.total('documents_added')} documents, "
         f"{report.total('spans_added')} spans and {report.total('suggestions_added')} "
-        f"suggestions from {len(report.files)} files"
+        f"suggestions from {len(report.files)} files ({chosen})"
     )
 
 

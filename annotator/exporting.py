@@ -28,6 +28,7 @@ from annotator.models import DocumentStatus
 from annotator.models import Label
 from annotator.models import Span
 from annotator.models import Status
+from annotator.models import Suggestion
 
 BATCH = 1000
 
@@ -65,6 +66,7 @@ def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
         _stream(connection, _document_query()),
         _stream(connection, _status_query()),
         _stream(connection, _span_query()),
+        _stream(connection, _suggestion_query()),
     ]
     try:
         yield from _merge(*results, names, catalog)
@@ -73,13 +75,17 @@ def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
             result.close()
 
 
-def _merge(documents, status_rows, span_rows, names: dict[int, str], catalog) -> Iterator[dict]:
-    """Walk the three ordered streams together, one document at a time."""
+def _merge(
+    documents, status_rows, span_rows, suggestion_rows, names: dict[int, str], catalog
+) -> Iterator[dict]:
+    """Walk the ordered streams together, one document at a time."""
     layer_of = {name: info.layer for name, info in catalog.by_name.items()}
     statuses = groupby(status_rows, key=itemgetter(0))
     spans = groupby(span_rows, key=itemgetter(0))
+    suggestions = groupby(suggestion_rows, key=itemgetter(0))
     next_status = next(statuses, None)
     next_spans = next(spans, None)
+    next_suggestions = next(suggestions, None)
     for document in documents:
         document_id = document[0]
         by_annotator: dict[int, list] = {}
@@ -91,13 +97,24 @@ def _merge(documents, status_rows, span_rows, names: dict[int, str], catalog) ->
             for row in next_spans[1]:
                 by_annotator.setdefault(row[1], []).append(row)
             next_spans = next(spans, None)
+        proposed = []
+        if next_suggestions and next_suggestions[0] == document_id:
+            proposed = [_suggestion(row, layer_of) for row in next_suggestions[1]]
+            next_suggestions = next(suggestions, None)
         annotator_ids = sorted(set(status_of) | set(by_annotator), key=names.__getitem__)
-        if not annotator_ids:
-            yield _record(document, None, Status.NEW.value, [], layer_of)
-        for annotator_id in annotator_ids:
-            status = status_of.get(annotator_id, Status.IN_PROGRESS.value)
-            rows = by_annotator.get(annotator_id, [])
-            yield _record(document, names[annotator_id], status, rows, layer_of)
+        records = [
+            _record(
+                document,
+                names[annotator_id],
+                status_of.get(annotator_id, Status.IN_PROGRESS.value),
+                by_annotator.get(annotator_id, []),
+                layer_of,
+            )
+            for annotator_id in annotator_ids
+        ] or [_record(document, None, Status.NEW.value, [], layer_of)]
+        if proposed:  # once per document: suggestions belong to no annotator
+            records[0]["suggestions"] = proposed
+        yield from records
 
 
 def _stream(connection: Connection, query) -> Result:
@@ -129,6 +146,34 @@ def _span_query():
         .join(Label, Span.label_id == Label.id)
         .order_by(Span.document_id, Span.start, Span.end, Label.name)
     )
+
+
+def _suggestion_query():
+    return (
+        select(
+            Suggestion.document_id,
+            Suggestion.start,
+            Suggestion.end,
+            Label.name,
+            Suggestion.text,
+            Suggestion.source,
+            Suggestion.score,
+            Suggestion.status,
+            Suggestion.fragments,
+        )
+        .join(Label, Suggestion.label_id == Label.id)
+        .order_by(Suggestion.document_id, Suggestion.start, Suggestion.end, Label.name)
+    )
+
+
+def _suggestion(row, layer_of: dict[str, str]) -> dict:
+    """A suggestion as the native export writes it (never among the spans)."""
+    _, start, end, label, text, source, score, status, fragments = row
+    item = {"start": start, "end": end, "label": label, "layer": layer_of[label], "text": text}
+    item.update(source=source, score=score, status=status)
+    if fragments:
+        item["fragments"] = fragments
+    return item
 
 
 def _record(document, annotator: str | None, status: str, rows: list, layer_of) -> dict:

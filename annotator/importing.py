@@ -426,12 +426,18 @@ def _suggestion_rows(
                     "fragments": [list(p) for p in annotation.fragments]
                     if annotation.fragments
                     else None,
-                    "source": source,
+                    "source": annotation.source or source,
                     "score": annotation.score,
-                    "status": status.value,
+                    "status": _suggestion_status(annotation, status),
                 }
             )
     return rows
+
+
+def _suggestion_status(annotation: Annotation, default: SuggestionStatus) -> str:
+    """The status a file gives a suggestion (our own export does), else the default."""
+    known = {status.value for status in SuggestionStatus}
+    return annotation.status if annotation.status in known else default.value
 
 
 def _new_suggestions(session: Session, rows: list[dict]) -> list[dict]:

@@ -32,6 +32,8 @@ class Annotation:
     score: float | None = None  # for predictions
     ref: str = ""  # where it came from, for messages: "T3", "region abc", "span 2"
     text: str | None = None  # the file's own copy of the span's text, checked on import
+    source: str | None = None  # for suggestions: who proposed it (a model, a pattern file)
+    status: str | None = None  # for suggestions: pending, accepted or rejected
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """annotator's own JSONL: one document (per annotator) per line, as `annotator export` writes.
 
 `{"id"?, "title"?, "text", "meta"?, "annotator"?, "status"?, "spans"?: [{"start", "end",
-"label", "layer"?, "text"?, "fragments"?}], "suggestions"?: [... "score"?, "source"?]}`;
+"label", "layer"?, "text"?, "fragments"?}], "suggestions"?: [... "score"?, "source"?,
+"status"?]}`;
 offsets are code points on "text". Spans carrying "text" are checked against it on import.
 """
 
@@ -115,9 +116,12 @@ def _annotations(items: object, key: str, name: str, number: int) -> list[Annota
             fragments = _fragments(fragments, name, number)
         # Positional, no per-span ref string: a corpus has hundreds of thousands of spans
         # (messages say "span N" from the index).
-        append(
-            Annotation(start, end, label, fragments, item.get("layer"), item.get("score"), "", text)
-        )
+        layer, score = item.get("layer"), item.get("score")
+        if key == "suggestions":
+            source, status = item.get("source"), item.get("status")
+            append(Annotation(start, end, label, fragments, layer, score, "", text, source, status))
+        else:
+            append(Annotation(start, end, label, fragments, layer, score, "", text))
     return result
 
 

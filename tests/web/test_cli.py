@@ -135,6 +135,10 @@ def test_export_then_import_into_a_fresh_database_is_unchanged(
         json={"start": start, "end": start + 14, "label": "PERSON"},
     )
     client.post("/api/documents/000_51c87e8e1bb75467/status", json={"status": "done"})
+    patterns = tmp_path / "patterns.jsonl"
+    patterns.write_text('{"label": "GPE", "pattern": "Caracas"}\n')
+    assert run(runner, "suggest", "--patterns", str(patterns)).exit_code == 0
+    client.post("/suggestions/1/reject", headers={"HX-Request": "true"})
     first = tmp_path / "first.jsonl"
     assert run(runner, "export", "--out", str(first)).exit_code == 0
 
@@ -147,6 +151,11 @@ def test_export_then_import_into_a_fresh_database_is_unchanged(
     records = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
     done = next(r for r in records if r["id"] == "000_51c87e8e1bb75467")
     assert done["status"] == "done" and done["spans"][0]["text"] == "Nicolás Maduro"
+    suggested = [s for r in records for s in r.get("suggestions", [])]
+    assert {(s["text"], s["source"]) for s in suggested} == {("Caracas", "patterns:patterns.jsonl")}
+    assert sorted(s["status"] for s in suggested) == ["pending"] * (len(suggested) - 1) + [
+        "rejected"
+    ]
 
 
 def test_export_default_path_prints_it(runner, app, client):
