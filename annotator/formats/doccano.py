@@ -53,6 +53,8 @@ from annotator.corpus import decode_utf8
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
+from annotator.formats.options import refuse_others
+from annotator.formats.options import take_choice
 
 NAME = "doccano"
 UNITS = ("utf-16", "code-points", "graphemes")
@@ -169,31 +171,17 @@ def read(path: Path, **options) -> list[Document]:
     Options: `offsets` (see the module docstring); `column_data` / `column_label`, the column
     names chosen in doccano's import dialog (default "text" and "label")."""
     reading = _Reading(
-        _unit_option(options),
+        take_choice(options, "offsets", "utf-16", UNITS),
         options.pop("column_data", "text"),
         options.pop("column_label", "label"),
     )
-    _no_other_options(options)
+    refuse_others(options)
     path = Path(path)
     documents: list[Document] = []
     for name, data, annotator in _sources(path):
         content = decode_utf8(data, name)
         documents.extend(_read_content(content, name, annotator, reading))
     return documents
-
-
-def _unit_option(options: dict) -> str:
-    """The offsets option, checked."""
-    unit = options.pop("offsets", "utf-16")
-    if unit not in UNITS:
-        raise ValueError(f"offsets must be one of {UNITS}, got {unit!r}")
-    return unit
-
-
-def _no_other_options(options: dict) -> None:
-    """Refuse options this module does not know."""
-    if options:
-        raise TypeError(f"unknown option(s): {', '.join(sorted(options))}")
 
 
 def _sources(path: Path) -> Iterator[tuple[str, bytes, str | None]]:
@@ -503,10 +491,10 @@ def _writer(text: str, unit: str, where: str, out: str) -> Callable[[int], int]:
 
 def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     """Write doccano JSONL (one file, or one per annotator); return the files written."""
-    unit = _unit_option(options)
+    unit = take_choice(options, "offsets", "utf-16", UNITS)
     relations = options.pop("relations", None)
     per_annotator = options.pop("per_annotator", False)
-    _no_other_options(options)
+    refuse_others(options)
     documents = list(documents)
     if relations is None:
         relations = any(document.kept.get("relations") for document in documents)

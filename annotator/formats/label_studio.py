@@ -71,6 +71,8 @@ from typing import NamedTuple
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
+from annotator.formats.options import refuse_others
+from annotator.formats.options import take_choice
 
 NAME = "label-studio"
 UNITS = ("code-points", "utf-16")
@@ -147,9 +149,9 @@ def _looks_like_task(task: object) -> bool:
 
 def read(path: Path, **options) -> list[Document]:
     """Read a Label Studio JSON export (task list or one task) into documents."""
-    unit = _unit_option(options)
+    unit = take_choice(options, "offsets", "code-points", UNITS)
     text_key = options.pop("text_key", None)
-    _no_other_options(options)
+    refuse_others(options)
     name = str(path)
     tasks = _tasks(_load(Path(path)), name)
     documents: list[Document] = []
@@ -160,20 +162,6 @@ def read(path: Path, **options) -> list[Document]:
         except _TaskError as error:
             raise FormatError(name, f"{where}: {error}") from None
     return documents
-
-
-def _unit_option(options: dict) -> str:
-    """The offsets option, checked."""
-    unit = options.pop("offsets", "code-points")
-    if unit not in UNITS:
-        raise ValueError(f"offsets must be one of {UNITS}, got {unit!r}")
-    return unit
-
-
-def _no_other_options(options: dict) -> None:
-    """Refuse options this module does not know."""
-    if options:
-        raise TypeError(f"unknown option(s): {', '.join(sorted(options))}")
 
 
 def _load(path: Path) -> object:
@@ -455,8 +443,8 @@ def _relation(item: dict, source: str) -> dict:
 
 def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     """Write a Label Studio JSON task list to out; return [out]."""
-    unit = _unit_option(options)
-    _no_other_options(options)
+    unit = take_choice(options, "offsets", "code-points", UNITS)
+    refuse_others(options)
     out = Path(out)
     tasks = [_task(document, unit, str(out)) for document in documents]
     with out.open("w", encoding="utf-8", newline="\n") as handle:

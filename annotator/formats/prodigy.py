@@ -46,6 +46,7 @@ from annotator.corpus import decode_utf8
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
+from annotator.formats.options import refuse_others
 from annotator.formats.tokens import Token
 from annotator.formats.tokens import token_span
 from annotator.formats.tokens import tokenize
@@ -113,7 +114,7 @@ def _looks_like_task(record: object) -> bool:
 def read(path: Path, **options) -> list[Document]:
     """Read a Prodigy JSONL file into documents, one per distinct text (and annotator)."""
     rejected = options.pop("rejected", "keep")
-    _no_other_options(options)
+    refuse_others(options)
     if rejected not in REJECTED_OPTIONS:
         raise ValueError(f"rejected must be one of {REJECTED_OPTIONS}, got {rejected!r}")
     name = str(path)
@@ -121,12 +122,6 @@ def read(path: Path, **options) -> list[Document]:
     for number, record in _records(_decode(Path(path)), name):
         _add_task(documents, record, name, number, rejected == "keep")
     return list(documents.values())
-
-
-def _no_other_options(options: dict) -> None:
-    """Refuse options this module does not know."""
-    if options:
-        raise TypeError(f"unknown option(s): {', '.join(sorted(options))}")
 
 
 def _decode(path: Path) -> str:
@@ -334,7 +329,7 @@ def _token_range(
 
 def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     """Write one accepted Prodigy task per document to out (JSONL); return [out]."""
-    _no_other_options(options)
+    refuse_others(options)
     out = Path(out)
     lines = [json.dumps(_task(document, str(out)), ensure_ascii=False) for document in documents]
     with out.open("w", encoding="utf-8", newline="\n") as handle:
