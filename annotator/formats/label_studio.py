@@ -109,9 +109,22 @@ def sniff(path: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     first = _first_task(head)
-    if first is None and path.stat().st_size > _SNIFF_BYTES:
+    if first is None and path.stat().st_size > _SNIFF_BYTES and _cut_short(head):
         first = _first_task(_decode_or_none(path) or "")
     return _looks_like_task(first)
+
+
+def _cut_short(head: str) -> bool:
+    """True when the head ends inside the file's first JSON value, so only the whole file can
+    tell. A complete first value already decides (a JSONL file is not one JSON document), and
+    reading a large corpus whole just to say no cost most of its import's recognition time."""
+    body = head.lstrip()
+    body = body[1:].lstrip() if body.startswith("[") else body
+    try:
+        json.JSONDecoder().raw_decode(body)
+    except json.JSONDecodeError:
+        return True
+    return False
 
 
 def _decode_or_none(path: Path) -> str | None:

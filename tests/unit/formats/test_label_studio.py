@@ -388,3 +388,16 @@ def test_sniff_reads_past_its_head_for_a_large_first_task(tmp_path, shape):
     path = _file(tmp_path / "big.json", [task] if shape == "list" else task)
     assert path.stat().st_size > 1024 * 1024
     assert label_studio.sniff(path) is True
+
+
+def test_sniff_reads_past_the_head_only_when_the_first_task_is_longer(tmp_path):
+    long_task = [{"data": {"text": "word " * 40_000}, "annotations": []}]
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(long_task), encoding="utf-8")
+    assert big.stat().st_size > 65_536
+    assert label_studio.sniff(big)
+    corpus = tmp_path / "corpus.jsonl"
+    line = json.dumps({"data": {"text": "x" * 500}}) + "\n"
+    corpus.write_text(line * 400, encoding="utf-8")  # JSON objects, one per line: not one task
+    assert corpus.stat().st_size > 65_536
+    assert not label_studio.sniff(corpus)
