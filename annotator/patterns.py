@@ -82,7 +82,8 @@ def load_patterns(path: str | Path) -> list[Pattern]:
         raise PatternError(path, 1, f"not UTF-8 ({error.reason})") from None
     parse = _dictionary_line if path.suffix.lower() in DICTIONARY_SUFFIXES else _jsonl_line
     patterns = []
-    for number, line in enumerate(content.splitlines(), start=1):
+    # JSONL lines end at \n; str.splitlines would also cut at U+2028, which JSON allows raw.
+    for number, line in enumerate(content.split("\n"), start=1):
         if line.strip() and not line.lstrip().startswith("#"):
             patterns.append(parse(path, number, line))
     if not patterns:

@@ -51,7 +51,8 @@ def read(path: Path) -> list[Document]:
 def read_lines(content: str, name: str) -> Iterator[Document]:
     """Parse JSONL content: one document object per line, blank lines skipped."""
     source = Path(name).name
-    for number, line in enumerate(content.splitlines(), start=1):
+    # JSONL lines end at \n; str.splitlines would also cut at U+2028, which JSON allows raw.
+    for number, line in enumerate(content.split("\n"), start=1):
         if not line.strip():
             continue
         try:

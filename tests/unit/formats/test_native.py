@@ -1,5 +1,7 @@
 """annotator's own JSONL: records, errors that name file and line, and recognition."""
 
+import json
+
 import pytest
 
 from annotator.formats import native
@@ -57,3 +59,9 @@ def test_sniff(tmp_path, line, recognised):
     path = tmp_path / "f.jsonl"
     path.write_text(line + "\n")
     assert native.sniff(path) is recognised
+
+
+def test_a_line_separator_inside_a_text_does_not_split_the_record():
+    content = json.dumps({"text": "one\u2028two\u2029three"}, ensure_ascii=False) + "\r\n"
+    [document] = native.read_lines(content, "f.jsonl")
+    assert document.text == "one\u2028two\u2029three"
