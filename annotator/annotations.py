@@ -369,19 +369,20 @@ def check_spans(
             _check_one(index, text, label, start, end, (), catalog)
         events.append((start, end, label.id, index))
     events.sort()
-    open_spans: list[ExistingSpan] = []
+    open_spans: list[tuple[int, int, int]] = []  # (end, start, label_id): plain tuples, fast
+    by_id = catalog.by_id
     for start, end, label_id, index in events:
         if open_spans:
-            open_spans = [span for span in open_spans if span.end > start]
+            open_spans = [span for span in open_spans if span[0] > start]
         if index >= 0 and open_spans:
             label = candidates[index][2]
-            by_id = catalog.by_id
             if any(
-                other.label_id == label_id or by_id[other.label_id].layer == label.layer
-                for other in open_spans
+                other_label == label_id or by_id[other_label].layer == label.layer
+                for _, _, other_label in open_spans
             ):
-                _check_one(index, text, label, start, end, open_spans, catalog)
-        open_spans.append(ExistingSpan(None, start, end, label_id))
+                others = [ExistingSpan(None, s, e, label_id) for e, s, label_id in open_spans]
+                _check_one(index, text, label, start, end, others, catalog)
+        open_spans.append((end, start, label_id))
 
 
 def _check_one(index, text, label, start, end, others, catalog) -> None:

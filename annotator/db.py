@@ -75,20 +75,26 @@ def writing(session: Session):
     return lock if lock is not None else nullcontext()
 
 
-def insert_plain_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
-    """Insert many rows through the driver's own executemany.
+def insert_plain_rows(
+    connection: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """Insert many rows (tuples in the order of columns) through the driver's executemany.
 
     For bulk imports: it skips SQLAlchemy's per-row parameter processing, so every value must
     already be what the driver takes (ints and strings; no JSON or datetime columns).
     """
     if not rows:
         return
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
     if compiled.positiontup is not None:
-        keys = compiled.positiontup
-        connection.exec_driver_sql(compiled.string, [tuple(row[k] for k in keys) for row in rows])
-    else:
+        order = [columns.index(key) for key in compiled.positiontup]
+        if order != list(range(len(columns))):
+            rows = [tuple(row[i] for i in order) for row in rows]
         connection.exec_driver_sql(compiled.string, rows)
+    else:
+        connection.exec_driver_sql(
+            compiled.string, [dict(zip(columns, row, strict=True)) for row in rows]
+        )
 
 
 def get_session() -> Session:

@@ -43,6 +43,8 @@ from annotator.models import SuggestionStatus
 from annotator.models import utc_now
 
 Progress = Callable[[int], None]
+# Span rows of a bulk insert are tuples in this order (the fast path in db.insert_plain_rows).
+SPAN_COLUMNS = ("document_id", "annotator_id", "label_id", "start", "end", "text")
 # Raw text has no offsets to keep valid, so boilerplate may be taken out of it.
 RAW_TEXT_FORMATS = ("text", "csv", "html")
 
@@ -274,10 +276,10 @@ def _write(session, new_rows, span_rows, suggestion_rows, statuses, known) -> in
     connection = session.connection()
     if new_rows:
         connection.execute(insert(Document.__table__), list(new_rows.values()))
-    plain = [row for row in span_rows if "fragments" not in row]
-    insert_plain_rows(connection, Span.__table__, plain)
+    plain = [row for row in span_rows if type(row) is tuple]
+    insert_plain_rows(connection, Span.__table__, SPAN_COLUMNS, plain)
     if len(plain) < len(span_rows):
-        connection.execute(insert(Span.__table__), [r for r in span_rows if "fragments" in r])
+        connection.execute(insert(Span.__table__), [r for r in span_rows if type(r) is dict])
     suggestions = _new_suggestions(session, suggestion_rows)
     if suggestions:
         connection.execute(insert(Suggestion.__table__), suggestions)
@@ -329,8 +331,9 @@ def _span_rows(
     annotator_id: int,
     catalog: LabelCatalog,
     existing: list[ExistingSpan],
-) -> list[dict]:
-    """Check a document's spans and return rows for those not stored yet."""
+) -> list:
+    """Check a document's spans and return rows for those not stored yet: tuples in
+    SPAN_COLUMNS order, or dicts for discontinuous spans (their fragments are JSON)."""
     text = document.text
     stored = {(span.start, span.end, span.label_id) for span in existing}
     candidates = []
@@ -347,19 +350,13 @@ def _span_rows(
         check_spans(text, candidates, catalog, existing)
     except AnnotationError as error:
         raise FormatError(document.where, str(error)) from None
-    rows = []
+    rows: list = []
     for index, (start, end, label) in enumerate(candidates):
-        row = {
-            "document_id": document_id,
-            "annotator_id": annotator_id,
-            "label_id": label.id,
-            "start": start,
-            "end": end,
-            "text": text[start:end],
-        }
-        if index in fragments_of:
-            row["fragments"] = fragments_of[index]
-        rows.append(row)
+        if index in fragments_of:  # a JSON column: goes through SQLAlchemy, as a dict
+            values = (document_id, annotator_id, label.id, start, end, text[start:end])
+            rows.append(dict(zip(SPAN_COLUMNS, values, strict=True), fragments=fragments_of[index]))
+        else:
+            rows.append((document_id, annotator_id, label.id, start, end, text[start:end]))
     return rows
 
 
