@@ -5,6 +5,8 @@ Everything that knows which database is behind the URL lives here: SQLite gets i
 is used as it is.
 """
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,10 +30,46 @@ from annotator import models  # noqa: F401  (tables must be imported before crea
 
 ENV_DATABASE_URL = "ANNOTATOR_DATABASE_URL"
 
-# SQLite lets one connection write at a time; a thread that finds the file locked sleeps in
-# SQLite's busy handler (1, 2, 5 ... 100 ms), which made the 8-client p99 reach 100 ms. Threads
-# of one process queue on this lock instead, and wake the moment the writer commits.
-_write_locks: dict[int, threading.Lock] = {}
+# SQLite lets one connection write at a time; a writer that finds the file locked sleeps in
+# SQLite's busy handler (1, 2, 5 ... 100 ms), which made the 8-client p99 reach 100 ms. Writers
+# queue on a _WriteGate instead, and wake the moment the writer commits.
+_write_locks: dict[int, "_WriteGate"] = {}
+
+
+class _WriteGate:
+    """Serialises SQLite write transactions: threads on a lock, processes (gunicorn workers)
+    on an flock of a file beside the database, so a waiter wakes as soon as the writer is
+    done instead of sleeping in SQLite's busy handler."""
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.Lock()
+        self._path = f"{database}.write-lock" if database and database != ":memory:" else None
+        self._handle = None
+        self._pid = None
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        if self._path is not None:
+            fcntl.flock(self._file(), fcntl.LOCK_EX)
+
+    def __exit__(self, *_exc) -> None:
+        if self._path is not None:
+            fcntl.flock(self._file(), fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _file(self):
+        """This process's own handle: one inherited across fork would be shared, and an
+        flock on a shared handle does not keep the two processes apart."""
+        if self._pid != os.getpid():
+            self._handle = open(self._path, "a")  # kept open while the engine lives
+            self._pid = os.getpid()
+        return self._handle
+
+    def close(self) -> None:
+        """Close this process's handle (the engine was disposed)."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = self._pid = None
 
 
 def default_database_url(instance_path: str | Path) -> str:
@@ -47,7 +85,8 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        _write_locks[id(engine)] = threading.Lock()
+        gate = _write_locks[id(engine)] = _WriteGate(parsed.database)
+        event.listen(engine, "engine_disposed", lambda _engine: gate.close())
     else:
         engine = create_engine(url, pool_pre_ping=True)
     SQLModel.metadata.create_all(engine)
