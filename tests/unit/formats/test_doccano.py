@@ -12,8 +12,12 @@ from annotator.formats import doccano
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
+from tests.unit.formats.shared import FIXTURES
+from tests.unit.formats.shared import NATIVE_LINE
+from tests.unit.formats.shared import UNICODE_SPANS
+from tests.unit.formats.shared import UNICODE_TEXT
+from tests.unit.formats.shared import unicode_document
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DOCCANO = FIXTURES / "doccano"
 EXPORT_SEQUENCE = DOCCANO / "export_examples" / "sequence_labeling" / "example.jsonl"
 EXPORT_RELATIONS = DOCCANO / "export_examples" / "relation_extraction" / "example.jsonl"
@@ -24,10 +28,6 @@ TEST_MISSING_TEXT = DOCCANO / "import_tests" / "sequence_labeling" / "example.js
 TEST_OVERLAPPING = DOCCANO / "import_tests" / "sequence_labeling" / "example_overlapping.jsonl"
 TEST_RELATIONS = DOCCANO / "import_tests" / "relation_extraction" / "example.jsonl"
 TEST_CLASSES = DOCCANO / "import_tests" / "text_classification" / "example.jsonl"
-NATIVE_LINE = (
-    '{"id":"a","text":"x","spans":[{"start":0,"end":1,"label":"ORG","layer":"entity",'
-    '"text":"x"}]}\n'
-)
 GOOGLE_SPANS = [
     ("Google", "ORG"),
     ("September 4, 1998", "DATE"),
@@ -39,35 +39,6 @@ GOOGLE_RELATIONS = [
     ("Google", "foundedBy", "Larry Page"),
     ("Google", "foundedBy", "Sergey Brin"),
 ]
-
-UNICODE_TEXT = (
-    "Smile 😀 said Ana.\r\n"
-    "Family 👩\u200d👩\u200d👧 of Caracas.\r\n"
-    "Flag 🇻🇪 for Venezuela.\r\n"
-    "Cafe\u0301 Bolivar opened.\r\n"
-    "\u201cQuoted\u201d Maduro said \u2018yes\u2019."
-)
-UNICODE_SPANS = [
-    ("😀", "EMOJI"),
-    ("Ana", "PERSON"),
-    ("👩\u200d👩\u200d👧", "EMOJI"),
-    ("Caracas", "GPE"),
-    ("🇻🇪", "EMOJI"),
-    ("Venezuela", "GPE"),
-    ("Cafe\u0301 Bolivar", "ORG"),
-    ("\u201cQuoted\u201d", "QUOTE"),
-    ("Maduro", "PERSON"),
-    ("yes", "QUOTE"),
-]
-
-
-def _unicode_document(**fields) -> Document:
-    """A generated document with a span after (and on) every hard character."""
-    spans = []
-    for covered, label in UNICODE_SPANS:
-        start = UNICODE_TEXT.index(covered)
-        spans.append(Annotation(start, start + len(covered), label, ref=f"span {len(spans)}"))
-    return Document(text=UNICODE_TEXT, spans=spans, **fields)
 
 
 def _spans(annotations: list[Annotation]) -> Counter:
@@ -404,7 +375,7 @@ def test_doccano_files_round_trip(tmp_path, path):
 
 @pytest.mark.parametrize("offsets", ["utf-16", "code-points"], ids=["utf-16", "code-points"])
 def test_generated_unicode_document_round_trips(tmp_path, offsets):
-    document = _unicode_document(id="u1", meta={"source": "generated"})
+    document = unicode_document(id="u1", meta={"source": "generated"})
     [again] = _round_trip([document], tmp_path, offsets=offsets)
     assert again.text == UNICODE_TEXT
     assert _spans(again.spans) == _spans(document.spans)
@@ -414,11 +385,11 @@ def test_generated_unicode_document_round_trips(tmp_path, offsets):
 
 def test_written_offsets_are_utf16_units_by_default(tmp_path):
     out = tmp_path / "out.jsonl"
-    doccano.write([_unicode_document()], out)
+    doccano.write([unicode_document()], out)
     record = json.loads(out.read_text(encoding="utf-8"))
     expected = [
         [_utf16(UNICODE_TEXT, a.start), _utf16(UNICODE_TEXT, a.end), a.label]
-        for a in _unicode_document().spans
+        for a in unicode_document().spans
     ]
     assert record == {"text": UNICODE_TEXT, "label": sorted(expected)}
 
@@ -447,7 +418,7 @@ def test_relation_form_is_written_when_documents_have_relations(tmp_path):
 
 def test_per_annotator_layout_round_trips(tmp_path):
     documents = [
-        _unicode_document(annotator="alice"),
+        unicode_document(annotator="alice"),
         Document(text="Rome", spans=[Annotation(0, 4, "GPE")], annotator="bob"),
         Document(text="Oslo", spans=[Annotation(0, 4, "GPE")]),
     ]

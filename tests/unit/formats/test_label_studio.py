@@ -11,45 +11,16 @@ from annotator.formats import label_studio
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
+from tests.unit.formats.shared import FIXTURES
+from tests.unit.formats.shared import NATIVE_LINE
+from tests.unit.formats.shared import UNICODE_SPANS
+from tests.unit.formats.shared import UNICODE_TEXT
+from tests.unit.formats.shared import unicode_document
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 LS = FIXTURES / "label_studio"
 TASKS = LS / "named_entity" / "tasks.json"
 ANNOTATED = LS / "named_entity" / "annotations" / "1.json"
 BROKEN = LS / "rich_text_plain" / "annotations" / "1.json"
-NATIVE_LINE = (
-    '{"id":"a","text":"x","spans":[{"start":0,"end":1,"label":"ORG","layer":"entity",'
-    '"text":"x"}]}\n'
-)
-
-UNICODE_TEXT = (
-    "Smile 😀 said Ana.\r\n"
-    "Family 👩\u200d👩\u200d👧 of Caracas.\r\n"
-    "Flag 🇻🇪 for Venezuela.\r\n"
-    "Cafe\u0301 Bolivar opened.\r\n"
-    "\u201cQuoted\u201d Maduro said \u2018yes\u2019."
-)
-UNICODE_SPANS = [
-    ("😀", "EMOJI"),
-    ("Ana", "PERSON"),
-    ("👩\u200d👩\u200d👧", "EMOJI"),
-    ("Caracas", "GPE"),
-    ("🇻🇪", "EMOJI"),
-    ("Venezuela", "GPE"),
-    ("Cafe\u0301 Bolivar", "ORG"),
-    ("\u201cQuoted\u201d", "QUOTE"),
-    ("Maduro", "PERSON"),
-    ("yes", "QUOTE"),
-]
-
-
-def _unicode_document(**fields) -> Document:
-    """A generated document with a span after (and on) every hard character."""
-    spans = []
-    for covered, label in UNICODE_SPANS:
-        start = UNICODE_TEXT.index(covered)
-        spans.append(Annotation(start, start + len(covered), label))
-    return Document(text=UNICODE_TEXT, spans=spans, **fields)
 
 
 def _spans(annotations: list[Annotation]) -> Counter:
@@ -296,7 +267,7 @@ def test_label_studio_examples_round_trip(tmp_path, path):
 
 @pytest.mark.parametrize("offsets", ["code-points", "utf-16"], ids=["code-points", "utf-16"])
 def test_generated_unicode_document_round_trips(tmp_path, offsets):
-    document = _unicode_document(
+    document = unicode_document(
         id="u1", annotator="alice", suggestions=[Annotation(0, 5, "X", score=0.25)]
     )
     [again] = _round_trip([document], tmp_path, offsets=offsets)
@@ -308,7 +279,7 @@ def test_generated_unicode_document_round_trips(tmp_path, offsets):
 
 def test_written_regions_are_in_label_studios_unit(tmp_path):
     out = tmp_path / "out.json"
-    label_studio.write([_unicode_document()], out)
+    label_studio.write([unicode_document()], out)
     [task] = json.loads(out.read_text(encoding="utf-8"))
     assert task["data"] == {"text": UNICODE_TEXT}
     regions = task["annotations"][0]["result"]
@@ -321,7 +292,7 @@ def test_written_regions_are_in_label_studios_unit(tmp_path):
             "labels",
         )
         assert UNICODE_TEXT[value["start"] : value["end"]] == value["text"]  # code points
-    label_studio.write([_unicode_document()], out, offsets="utf-16")
+    label_studio.write([unicode_document()], out, offsets="utf-16")
     [task] = json.loads(out.read_text(encoding="utf-8"))
     ana = next(r["value"] for r in task["annotations"][0]["result"] if r["value"]["text"] == "Ana")
     assert (ana["start"], ana["end"]) == (

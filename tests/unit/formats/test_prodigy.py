@@ -11,45 +11,15 @@ from annotator.formats import prodigy
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
 from annotator.formats.model import FormatError
+from tests.unit.formats.shared import FIXTURES
+from tests.unit.formats.shared import NATIVE_LINE
+from tests.unit.formats.shared import UNICODE_SPANS
+from tests.unit.formats.shared import UNICODE_TEXT
+from tests.unit.formats.shared import unicode_document
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 HEADLINES = FIXTURES / "prodigy" / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"
 REDDIT = FIXTURES / "prodigy" / "annotated_reddit-PRODUCT-ner.first500.jsonl"
 TWEETS = FIXTURES / "prodigy" / "ner_tweets_demo.jsonl"
-NATIVE_LINE = (
-    '{"id":"a","text":"x","spans":[{"start":0,"end":1,"label":"ORG","layer":"entity",'
-    '"text":"x"}]}\n'
-)
-
-# Every kind of text offsets must survive, each followed by a span.
-UNICODE_TEXT = (
-    "Smile 😀 said Ana.\r\n"
-    "Family 👩\u200d👩\u200d👧 of Caracas.\r\n"
-    "Flag 🇻🇪 for Venezuela.\r\n"
-    "Cafe\u0301 Bolivar opened.\r\n"
-    "\u201cQuoted\u201d Maduro said \u2018yes\u2019."
-)
-UNICODE_SPANS = [
-    ("😀", "EMOJI"),
-    ("Ana", "PERSON"),
-    ("👩\u200d👩\u200d👧", "EMOJI"),
-    ("Caracas", "GPE"),
-    ("🇻🇪", "EMOJI"),
-    ("Venezuela", "GPE"),
-    ("Cafe\u0301 Bolivar", "ORG"),
-    ("\u201cQuoted\u201d", "QUOTE"),
-    ("Maduro", "PERSON"),
-    ("yes", "QUOTE"),
-]
-
-
-def _unicode_document() -> Document:
-    """A generated document with a span after (and on) every hard character."""
-    spans = []
-    for covered, label in UNICODE_SPANS:
-        start = UNICODE_TEXT.index(covered)
-        spans.append(Annotation(start, start + len(covered), label))
-    return Document(text=UNICODE_TEXT, id="unicode", meta={"source": "generated"}, spans=spans)
 
 
 def _lines(path: Path) -> list[dict]:
@@ -348,7 +318,7 @@ def test_samples_round_trip(tmp_path, path):
 
 
 def test_generated_unicode_document_round_trips(tmp_path):
-    document = _unicode_document()
+    document = unicode_document(id="unicode", meta={"source": "generated"})
     [again] = _round_trip([document], tmp_path)
     assert again.text == UNICODE_TEXT
     assert _spans(again.spans) == _spans(document.spans)
@@ -358,7 +328,7 @@ def test_generated_unicode_document_round_trips(tmp_path):
 
 def test_written_tasks_have_tokens_inclusive_token_ends_and_accept(tmp_path):
     out = tmp_path / "out.jsonl"
-    prodigy.write([_unicode_document()], out)
+    prodigy.write([unicode_document(id="unicode", meta={"source": "generated"})], out)
     [task] = _lines(out)
     assert task["answer"] == "accept"
     for index, token in enumerate(task["tokens"]):
