@@ -201,8 +201,6 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
     with session_scope(engine_of(app)) as session:
         catalog = load_catalog(session)
         try:
-            if format_name == "conll" or format_name == "hf":
-                _report_conflicts(session, catalog, writer)
             with _progress(_record_count(session), "Exporting") as advance:
                 dataset = export_dataset(
                     session,
@@ -220,6 +218,8 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
     for split_name, counts in dataset.counts.items():
         labels = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents")
         click.echo(f"{split_name}: {counts.get('documents', 0)} lines; {labels}", err=True)
+    for item in dataset.dropped:
+        click.echo(f"overlap: {item}", err=True)
     click.echo(f"manifest: {dataset.manifest}", err=True)
     for path in dataset.files:
         click.echo(str(path))
@@ -244,18 +244,6 @@ def _export_command(format_name: str, target: Path, split, seed: int, writer: di
         words += ["--layer", writer["layer"], "--scheme", writer["scheme"]]
         words += ["--overlap", writer["overlap"]]
     return shlex.join(words)
-
-
-def _report_conflicts(session, catalog, writer: dict) -> None:
-    """Name every overlap the one-layer token formats cannot express (and what is dropped)."""
-    from annotator.datasets import documents_of
-    from annotator.exporting import export_records
-    from annotator.formats import conll
-
-    documents = list(documents_of(export_records(session, catalog)))
-    if writer["overlap"] == "longest":
-        for item in conll.dropped(documents, writer["layer"]):
-            click.echo(f"overlap: {item}", err=True)
 
 
 @main.group()

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from annotator.exporting import export_records
 from annotator.exporting import write_jsonl
+from annotator.formats import conll
 from annotator.formats import registry
 from annotator.formats.model import Annotation
 from annotator.formats.model import Document
@@ -44,6 +45,7 @@ class ExportedDataset:
     files: list[Path]
     manifest: Path
     counts: dict[str, dict[str, int]]  # split -> label -> spans (and "documents")
+    dropped: list[str]  # CoNLL/HF with overlap="longest": each span left out, and why
 
 
 def parse_split(value: str) -> list[tuple[str, float]]:
@@ -122,12 +124,13 @@ def export_dataset(
     else:
         outputs.append((None, out, export_records(session, catalog)))
     files: list[Path] = []
+    dropped: list[str] = []
     counts: dict[str, dict[str, int]] = {}
     for name, path, split_records in outputs:
         counted = _counting(split_records, counts.setdefault(name or "all", Counter()), progress)
-        files.extend(_write(format_name, counted, path, catalog, writer_options or {}))
+        files.extend(_write(format_name, counted, path, catalog, writer_options or {}, dropped))
     manifest = _write_manifest(out, format_name, files, counts, catalog, split, seed, command)
-    return ExportedDataset(files, manifest, {k: dict(v) for k, v in counts.items()})
+    return ExportedDataset(files, manifest, {k: dict(v) for k, v in counts.items()}, dropped)
 
 
 def _split_path(out: Path, split_name: str, format_name: str) -> Path:
@@ -147,8 +150,8 @@ def _counting(records: Iterator[dict], counts: Counter, progress) -> Iterator[di
         yield record
 
 
-def _write(format_name, records, path: Path, catalog, options: dict) -> list[Path]:
-    """Hand records to the format's writer."""
+def _write(format_name, records, path: Path, catalog, options: dict, dropped: list) -> list[Path]:
+    """Hand records to the format's writer (adding to dropped what it will leave out)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if format_name == "jsonl":
         write_jsonl(records, path)
@@ -157,8 +160,10 @@ def _write(format_name, records, path: Path, catalog, options: dict) -> list[Pat
     chosen = {key: value for key, value in options.items() if key in accepted and value is not None}
     if "schema" in accepted:
         chosen["schema"] = catalog.schema
-    writer = registry.module(format_name).write
-    return list(writer(list(documents_of(records)), path, **chosen))
+    documents = list(documents_of(records))
+    if chosen.get("overlap") == "longest":
+        dropped.extend(str(item) for item in conll.dropped(documents, chosen["layer"]))
+    return list(registry.module(format_name).write(documents, path, **chosen))
 
 
 def _write_manifest(out, format_name, files, counts, catalog, split, seed, command) -> Path:
