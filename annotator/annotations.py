@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlalchemy import delete
-from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
@@ -338,16 +337,6 @@ def set_status(
         session.add(row)
         session.commit()
     return new_status
-
-
-def count_spans(session: Session, annotator_id: int) -> dict[str, int]:
-    """Span count per document for one annotator."""
-    rows = session.execute(
-        select(Span.document_id, func.count())
-        .where(Span.annotator_id == annotator_id)
-        .group_by(Span.document_id)
-    )
-    return dict(rows.all())
 
 
 def check_spans(

@@ -103,11 +103,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """True when the engine talks to SQLite."""
-    return engine.dialect.name == "sqlite"
-
-
 def writing(session: Session):
     """Hold around a write transaction (first write to commit): serialises SQLite writers."""
     lock = _write_locks.get(id(session.get_bind()))

@@ -20,7 +20,7 @@ from annotator.listing import list_documents
 from annotator.models import SpanCreate
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
-from annotator.web.documents import _list_arguments
+from annotator.web.documents import list_arguments
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -59,7 +59,7 @@ def documents():
         get_session(),
         current_annotator().id,
         per_page=current_app.config["DOCUMENTS_PER_PAGE"],
-        **_list_arguments(),
+        **list_arguments(),
     )
     return {
         "documents": [row.__dict__ for row in listing.rows],

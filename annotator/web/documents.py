@@ -34,7 +34,7 @@ from annotator.web.common import wants_fragment
 bp = Blueprint("documents", __name__)
 
 
-def _list_arguments() -> dict:
+def list_arguments() -> dict:
     """Status filter, search text and page from the query string, checked."""
     status = request.args.get("status") or None
     if status is not None and status not in {item.value for item in Status}:
@@ -48,7 +48,7 @@ def _list_arguments() -> dict:
 @bp.get("/")
 def index():
     """Every document with its status, filtered, searched and paged."""
-    arguments = _list_arguments()
+    arguments = list_arguments()
     session = get_session()
     annotator = current_annotator()
     listing = list_documents(
