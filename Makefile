@@ -39,12 +39,13 @@ system-packages:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## Lint, then every test on SQLite: unit, web (Flask client, CLI) and browser (headless
 ## Chromium); then the web and database tests again on a real PostgreSQL server.
 test: install-test lint
 	$(BIN)/pytest
-	$(BIN)/pytest --postgres tests/web tests/unit/test_database.py
+	$(BIN)/pytest --postgres tests/web tests/unit/db
 
 ## Speed and memory figures, printed as JSON.
 bench: install-test

@@ -1,50 +1,30 @@
 """annotator: span annotation for news text, with exact offsets."""
 
-import getpass
-import os
-from pathlib import Path
-
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def default_user() -> str:
-    """The local annotator until logins exist: ANNOTATOR_USER, else the OS user name."""
-    return os.environ.get("ANNOTATOR_USER") or getpass.getuser() or "annotator"
+from annotator.config import INSTANCE_PATH
+from annotator.config import PROJECT_ROOT
+from annotator.config import settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, database, label schema, seed articles and blueprints."""
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(INSTANCE_PATH),
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    from annotator import db
-
-    app.config.from_mapping(
-        DATABASE_URL=os.environ.get(db.ENV_DATABASE_URL)
-        or db.default_database_url(app.instance_path),
-        SCHEMA_PATH=str(PROJECT_ROOT / "seeds" / "schema.toml"),
-        SEEDS_DIR=str(PROJECT_ROOT / "seeds"),
-        EXPORTS_DIR=str(PROJECT_ROOT / "exports"),
-        ANNOTATOR_USER=default_user(),
-        DOCUMENTS_PER_PAGE=50,
-        SPAN_LIST_LIMIT=300,
-    )
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-
+    app.config.from_mapping(settings(test_config))
+    from annotator.db import session as db
     from annotator.extensions import htmx
-    from annotator.labels import CatalogCache
+    from annotator.schema.catalog import CatalogCache
 
     db.init_app(app)
     htmx.init_app(app)
     app.extensions["annotator.catalog"] = CatalogCache()
 
-    from annotator.bootstrap import bootstrap
+    from annotator.transfer.seeding import bootstrap
 
     bootstrap(app)
 

@@ -853,9 +853,9 @@ def bench_browser(url: str, runs: int, budget_s: float) -> dict:
 
 def in_process_import(db_path: Path, corpus: Path) -> tuple[float, dict]:
     from annotator import create_app
-    from annotator.db import engine_of
-    from annotator.importing import ImportOptions
-    from annotator.importing import import_paths
+    from annotator.db.session import engine_of
+    from annotator.transfer.importing import ImportOptions
+    from annotator.transfer.importing import import_paths
 
     app = create_app(
         {"DATABASE_URL": f"sqlite:///{db_path}", "SEEDS_DIR": None, "ANNOTATOR_USER": BENCH_USER}
@@ -873,11 +873,11 @@ def in_process_import(db_path: Path, corpus: Path) -> tuple[float, dict]:
 
 def in_process_export(db_path: Path, out: Path) -> tuple[float, int]:
     from annotator import create_app
-    from annotator.db import engine_of
-    from annotator.db import session_scope
-    from annotator.exporting import export_records
-    from annotator.exporting import write_jsonl
-    from annotator.labels import load_catalog
+    from annotator.db.session import engine_of
+    from annotator.db.session import session_scope
+    from annotator.schema.catalog import load_catalog
+    from annotator.transfer.exporting import export_records
+    from annotator.transfer.exporting import write_jsonl
 
     app = create_app(
         {"DATABASE_URL": f"sqlite:///{db_path}", "SEEDS_DIR": None, "ANNOTATOR_USER": BENCH_USER}

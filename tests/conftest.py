@@ -20,7 +20,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(autouse=True)
 def dispose_engines(monkeypatch: pytest.MonkeyPatch):
     """Close the connection pools of every app (and CLI run) a test created."""
-    from annotator import db
+    from annotator.db import session as db
 
     engines = []
     make_engine = db.make_engine
@@ -93,11 +93,11 @@ def runner(app_config: dict, monkeypatch: pytest.MonkeyPatch):
 
 def add_document(app, text: str, document_id: str) -> None:
     """Import one text as a document, through the real importer."""
-    from annotator.db import engine_of
-    from annotator.formats.model import Document
-    from annotator.importing import ImportOptions
-    from annotator.importing import import_documents
+    from annotator.db.session import engine_of
+    from annotator.formats.records import DocumentRecord
+    from annotator.transfer.importing import ImportOptions
+    from annotator.transfer.importing import import_documents
 
-    document = Document(text=text, source=f"{document_id}.txt", id=document_id)
+    document = DocumentRecord(text=text, source=f"{document_id}.txt", id=document_id)
     options = ImportOptions(annotator_name="alice")
     import_documents(engine_of(app), [document], options, name=document.source)

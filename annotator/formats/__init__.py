@@ -1,2 +1,2 @@
 """Interchange formats: one module per format, each reading files into and writing files from
-the `annotator.formats.model` documents. The database side lives in importing/exporting."""
+the `annotator.formats.records` documents. The database side lives in importing/exporting."""

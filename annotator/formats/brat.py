@@ -2,7 +2,7 @@
 
 T-lines (text-bound annotations) become spans; a discontinuous one (`T1\tORG 0 5;16 23\t...`)
 stays one Annotation with its fragments. Relations (R), attributes (A, M) and notes (#) go to
-`Document.kept` ("relations", "attributes", "notes"), each a dict with the line number
+`DocumentRecord.kept` ("relations", "attributes", "notes"), each a dict with the line number
 ("line"), the verbatim line ("text") and its parsed fields, and are written back when every id
 they refer to is written. Events (E), normalisations (N), equivalences (*) and unknown lines
 are refused, or kept verbatim in kept["unsupported"] with `skip_unsupported`.
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
 
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
-from annotator.schema import Schema
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.schema.toml_file import Schema
 
 NAME = "brat"
 LAYER = "entity"
@@ -80,7 +80,7 @@ def sniff(path: Path) -> bool:
         return False
 
 
-def read(path: Path, *, skip_unsupported: bool = False) -> list[Document]:
+def read(path: Path, *, skip_unsupported: bool = False) -> list[DocumentRecord]:
     """Every document under path (a folder, recursing; a .zip; or one .ann), in name order."""
     path = Path(path)
     if path.is_dir():
@@ -94,12 +94,12 @@ def read(path: Path, *, skip_unsupported: bool = False) -> list[Document]:
     raise FormatError(str(path), "not a brat folder, .zip or .ann file")
 
 
-def _read_files(files: dict[str, Path], skip: bool) -> list[Document]:
+def _read_files(files: dict[str, Path], skip: bool) -> list[DocumentRecord]:
     """Read files, named by their path relative to the folder."""
     return _read_all(files, lambda n: files[n].read_bytes(), lambda n: str(files[n]), skip)
 
 
-def _read_zip(path: Path, skip: bool) -> list[Document]:
+def _read_zip(path: Path, skip: bool) -> list[DocumentRecord]:
     """Read the members of a zip archive, without extracting them."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -116,7 +116,7 @@ def _wanted(name: str) -> bool:
 
 def _read_all(
     names: Iterable[str], load: Callable[[str], bytes], where: Callable[[str], str], skip: bool
-) -> list[Document]:
+) -> list[DocumentRecord]:
     """Pair each X.ann with its X.txt (a lone X.txt has no annotations), in name order."""
     present = {name for name in names if _wanted(name)}
     stems = sorted({name[:-4] for name in present})
@@ -125,13 +125,13 @@ def _read_all(
 
 def _read_pair(
     stem: str, present: set[str], load: Callable, where: Callable, skip: bool
-) -> Document:
+) -> DocumentRecord:
     """The document of stem.txt with the annotations of stem.ann, if there is one."""
     ann, txt = stem + ".ann", stem + ".txt"
     if txt not in present:
         raise FormatError(where(ann), f"no text file: {PurePosixPath(txt).name} is missing")
     raw = _decode(load(txt), where(txt))
-    document = Document(text=_drop_bom(raw), id=PurePosixPath(stem).name, where=where(txt))
+    document = DocumentRecord(text=_drop_bom(raw), id=PurePosixPath(stem).name, where=where(txt))
     if ann in present:
         document.where = where(ann)
         _read_ann(document, raw, _drop_bom(_decode(load(ann), where(ann))), skip)
@@ -151,7 +151,7 @@ def _drop_bom(text: str) -> str:
     return text.removeprefix(BOM)
 
 
-def _read_ann(document: Document, raw: str, source: str, skip: bool) -> None:
+def _read_ann(document: DocumentRecord, raw: str, source: str, skip: bool) -> None:
     """Fill document.spans and document.kept from the .ann text source."""
     lines = [(n, line.removesuffix("\r")) for n, line in enumerate(source.split("\n"), 1)]
     lines = [(n, line) for n, line in lines if line.strip()]
@@ -324,7 +324,9 @@ def _one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def write(documents: Iterable[Document], out: Path, *, schema: Schema | None = None) -> list[Path]:
+def write(
+    documents: Iterable[DocumentRecord], out: Path, *, schema: Schema | None = None
+) -> list[Path]:
     """Write <id>.txt and <id>.ann per document (plus annotation.conf for schema) into the
     folder out, or into a zip if out ends in .zip; return the paths written (or [out])."""
     out = Path(out)
@@ -359,7 +361,7 @@ def _write_zip(out: Path, files: list[tuple[str, bytes]]) -> None:
             archive.writestr(info, data)
 
 
-def _file_stem(document: Document, taken: set[str]) -> str:
+def _file_stem(document: DocumentRecord, taken: set[str]) -> str:
     """A safe file name for the document, unique (ignoring case) among taken: its id when safe,
     else the id with unsafe characters as '_' plus a hash of the id; deterministic."""
     if document.id:
@@ -377,7 +379,7 @@ def _file_stem(document: Document, taken: set[str]) -> str:
     return stem
 
 
-def _ann(document: Document) -> str:
+def _ann(document: DocumentRecord) -> str:
     """The .ann text: T-lines in (start, end, label) order, then the kept lines that fit."""
     refs = Counter(span.ref for span in document.spans if span.ref)
     ids: dict[str, str] = {}
@@ -395,7 +397,7 @@ def _order(span: Annotation) -> tuple:
     return (span.start, span.end, span.label, span.fragments or ())
 
 
-def _t_line(ident: str, span: Annotation, document: Document) -> str:
+def _t_line(ident: str, span: Annotation, document: DocumentRecord) -> str:
     """`T1<tab>LABEL 0 5;16 23<tab>text`: fragment texts joined by a space, on one line."""
     text = document.text
     fragments = span.fragments or ((span.start, span.end),)

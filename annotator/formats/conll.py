@@ -17,7 +17,7 @@ single spaces, its sentences by "\\n"; span offsets are code points on that text
 without `-DOCSTART-` is the whole file, and its id is the file name without extension;
 otherwise documents are `<stem>-1`, `<stem>-2`... Documents without tokens are skipped.
 
-Writing uses the project's tokenizer, `annotator.formats.tokens.tokenize`, with every span
+Writing uses the project's tokenizer, `annotator.text.tokens.tokenize`, with every span
 offset as a boundary: a token is a word (letters, digits, marks, joiners) or one other
 character (an emoji grapheme counts as one), never whitespace, and every span covers whole
 tokens (a span on `Sony` in `SonyCorp` makes the tokens `Sony` and `Corp`). A sentence is a line
@@ -43,13 +43,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.corpus import decode_utf8
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
-from annotator.formats.tokens import TOKEN_OFFSETS
-from annotator.formats.tokens import Token
-from annotator.formats.tokens import document_tokens
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.formats.records import decode_utf8
+from annotator.text.tokens import TOKEN_OFFSETS
+from annotator.text.tokens import Token
+from annotator.text.tokens import document_tokens
 
 NAME = "conll"
 DOCSTART = "-DOCSTART- -X- -X- O"
@@ -104,7 +104,7 @@ def take_options(options: dict, defaults: dict) -> dict:
     return {**defaults, **options}
 
 
-def document_name(document: Document, index: int) -> str:
+def document_name(document: DocumentRecord, index: int) -> str:
     """How messages name a document: its id, else where it came from, else its position."""
     return document.id or document.where or f"document {index + 1}"
 
@@ -221,7 +221,7 @@ def _line_ok(line: str, layout: str) -> bool:
     return True
 
 
-def read(path: Path, **options) -> list[Document]:
+def read(path: Path, **options) -> list[DocumentRecord]:
     """The documents of a CoNLL/IOB file (see the module docstring for the layouts)."""
     take_options(options, {})
     path = Path(path)
@@ -303,7 +303,7 @@ def _sentence_item(path: Path, number: int, item: str) -> _Item:
     return _Item(parts[0], parts[-1], number)
 
 
-def _document(path: Path, name: str, sentences: list[list[_Item]], strict: bool) -> Document:
+def _document(path: Path, name: str, sentences: list[list[_Item]], strict: bool) -> DocumentRecord:
     """A document from its sentences: text rebuilt, spans decoded from the tags."""
     items = [item for sentence in sentences for item in sentence]
     starts = []
@@ -322,7 +322,7 @@ def _document(path: Path, name: str, sentences: list[list[_Item]], strict: bool)
     # The file's own tokens, so writing the document back gives the same tokens (ours would
     # split "n't" or "U.S." differently); see annotator.formats.tokens.document_tokens.
     offsets = [[start, start + len(item.text)] for start, item in zip(starts, items, strict=True)]
-    return Document(
+    return DocumentRecord(
         text=text,
         id=name,
         spans=spans,
@@ -387,7 +387,7 @@ class Dropped:
         return f"{self.document}: dropped {self.span} (overlaps {self.kept})"
 
 
-def layer_spans(document: Document, layer: str) -> list[Annotation]:
+def layer_spans(document: DocumentRecord, layer: str) -> list[Annotation]:
     """The document's spans in layer (no layer counts as "entity"), duplicates removed,
     sorted by (start, end, label)."""
     unique = {
@@ -398,7 +398,7 @@ def layer_spans(document: Document, layer: str) -> list[Annotation]:
     return [unique[key] for key in sorted(unique)]
 
 
-def ref(document: Document, span: Annotation) -> SpanRef:
+def ref(document: DocumentRecord, span: Annotation) -> SpanRef:
     """The span with its text, for messages."""
     return SpanRef(span.start, span.end, span.label, document.text[span.start : span.end])
 
@@ -431,7 +431,7 @@ def keep_longest(spans: list[Annotation]) -> tuple[list[Annotation], list[tuple]
     return kept, dropped
 
 
-def conflicts(documents: Iterable[Document], layer: str = DEFAULT_LAYER) -> list[Conflict]:
+def conflicts(documents: Iterable[DocumentRecord], layer: str = DEFAULT_LAYER) -> list[Conflict]:
     """Every pair of overlapping spans in layer, in every document (pass a list)."""
     found = []
     for index, document in enumerate(documents):
@@ -441,7 +441,7 @@ def conflicts(documents: Iterable[Document], layer: str = DEFAULT_LAYER) -> list
     return found
 
 
-def dropped(documents: Iterable[Document], layer: str = DEFAULT_LAYER) -> list[Dropped]:
+def dropped(documents: Iterable[DocumentRecord], layer: str = DEFAULT_LAYER) -> list[Dropped]:
     """The spans that overlap="longest" leaves out of layer, in every document."""
     found = []
     for index, document in enumerate(documents):
@@ -451,7 +451,7 @@ def dropped(documents: Iterable[Document], layer: str = DEFAULT_LAYER) -> list[D
     return found
 
 
-def check_overlap(out: Path, documents: list[Document], layer: str, overlap: str) -> None:
+def check_overlap(out: Path, documents: list[DocumentRecord], layer: str, overlap: str) -> None:
     """FormatError listing every conflict when overlap="fail" and there are any."""
     if overlap not in OVERLAPS:
         raise ValueError(f"overlap must be one of {OVERLAPS}, got {overlap!r}")
@@ -473,14 +473,14 @@ class Tagged:
     tags: list[str]
 
 
-def check_span(out: Path, name: str, document: Document, span: Annotation) -> None:
+def check_span(out: Path, name: str, document: DocumentRecord, span: Annotation) -> None:
     """FormatError if the span does not fit the document's text."""
     if not 0 <= span.start < span.end <= len(document.text):
         reason = f"{name}: span {span.label} [{span.start}, {span.end}) is out of range"
         raise FormatError(str(out), reason)
 
 
-def tag_document(out: Path, name: str, document: Document, layer: str, scheme: str) -> Tagged:
+def tag_document(out: Path, name: str, document: DocumentRecord, layer: str, scheme: str) -> Tagged:
     """The document's tokens (tokenize with the kept spans' offsets as boundaries) and tags."""
     spans = keep_longest(layer_spans(document, layer))[0]
     for span in spans:
@@ -503,7 +503,7 @@ def tag_document(out: Path, name: str, document: Document, layer: str, scheme: s
 # --- writing --------------------------------------------------------------------------------
 
 
-def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
+def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
     """Write one layer of the documents as CoNLL-2003 with IOB2 or BILOU tags; [out].
 
     Options: layer="entity", scheme="iob2"|"bilou", overlap="longest"|"fail"."""

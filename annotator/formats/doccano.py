@@ -8,15 +8,17 @@ Formats (doccano/doccano, `backend/data_import/pipeline/examples/`,
   record, and `"Comments"`.
 - relations (projects with "use relation"): `{"text", "entities": [{"id", "start_offset",
   "end_offset", "label"}], "relations": [{"id", "from_id", "to_id", "type"}]}`. Relations are kept
-  in `Document.kept["relations"]` as `{"id", "from", "to", "type"}` where `from`/`to` are the refs
+  in `DocumentRecord.kept["relations"]` as `{"id", "from", "to", "type"}` where `from`/`to` are the
+  refs
   of the spans they link ("entity 3"); spans read from `label` are "span I".
 - export layout: a project without collaborative annotation exports a zip with one
-  `<username>.jsonl` per member (`Document.annotator` = username); a collaborative project exports
+  `<username>.jsonl` per member (`DocumentRecord.annotator` = username); a collaborative project
+  exports
   `all.jsonl` (annotator None). `read` takes a `.jsonl` file, a folder of them, or the zip.
 - Other column names (doccano's import dialog lets users choose them; its own examples say
   `column_data` / `column_label`) are read with the options `column_data=` / `column_label=`.
-- Text classification labels (strings in `label`) are kept in `Document.kept["categories"]`;
-  comments in `kept["comments"]`. `meta` and unknown keys go to `Document.meta`.
+- Text classification labels (strings in `label`) are kept in `DocumentRecord.kept["categories"]`;
+  comments in `kept["comments"]`. `meta` and unknown keys go to `DocumentRecord.meta`.
 
 Offsets: doccano's annotation view (doccano/v-annotator) takes offsets from the browser's
 Selection as JavaScript string indexes, i.e. UTF-16 code units (`Text.ts`: "codePointLength" is
@@ -49,12 +51,12 @@ from typing import NamedTuple
 
 import regex
 
-from annotator.corpus import decode_utf8
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
 from annotator.formats.options import refuse_others
 from annotator.formats.options import take_choice
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.formats.records import decode_utf8
 
 NAME = "doccano"
 UNITS = ("utf-16", "code-points", "graphemes")
@@ -165,7 +167,7 @@ class _Reading(NamedTuple):
     column_label: str
 
 
-def read(path: Path, **options) -> list[Document]:
+def read(path: Path, **options) -> list[DocumentRecord]:
     """Read a doccano JSONL file, a folder of `<username>.jsonl`, or doccano's export zip.
 
     Options: `offsets` (see the module docstring); `column_data` / `column_label`, the column
@@ -177,7 +179,7 @@ def read(path: Path, **options) -> list[Document]:
     )
     refuse_others(options)
     path = Path(path)
-    documents: list[Document] = []
+    documents: list[DocumentRecord] = []
     for name, data, annotator in _sources(path):
         content = decode_utf8(data, name)
         documents.extend(_read_content(content, name, annotator, reading))
@@ -220,7 +222,7 @@ def _annotator_of(file_name: str) -> str | None:
 
 def _read_content(
     content: str, name: str, annotator: str | None, reading: _Reading
-) -> list[Document]:
+) -> list[DocumentRecord]:
     """All documents of one file's content."""
     return [
         _document(_renamed(record, reading), name, number, annotator, reading.unit)
@@ -270,15 +272,17 @@ def _whole_json(content: str) -> list | None:
     return value if isinstance(value, list) else None
 
 
-def _document(record: object, name: str, number: int, annotator: str | None, unit: str) -> Document:
-    """One record as a Document."""
+def _document(
+    record: object, name: str, number: int, annotator: str | None, unit: str
+) -> DocumentRecord:
+    """One record as a DocumentRecord."""
     if not isinstance(record, dict):
         raise FormatError(name, f"expected a JSON object, got {type(record).__name__}", number)
     text = record.get("text")
     if not isinstance(text, str):
         raise FormatError(name, 'missing "text" (a string)', number)
     converter = _reader(text, unit, name, number)
-    document = Document(
+    document = DocumentRecord(
         text=text,
         id=None if record.get("id") is None else str(record["id"]),
         meta=_meta(record, name, number),
@@ -305,7 +309,7 @@ def _meta(record: dict, name: str, number: int) -> dict:
 
 
 def _read_label_list(
-    document: Document, record: dict, converter: Callable, name: str, number: int
+    document: DocumentRecord, record: dict, converter: Callable, name: str, number: int
 ) -> None:
     """Spans from `label` / `labels`; strings there are categories."""
     key = "label" if "label" in record else "labels"
@@ -325,7 +329,7 @@ def _read_label_list(
 
 
 def _read_entities(
-    document: Document, record: dict, converter: Callable, name: str, number: int
+    document: DocumentRecord, record: dict, converter: Callable, name: str, number: int
 ) -> dict:
     """Spans from `entities`; return {entity id: ref of the span it became}."""
     entities = record.get("entities")
@@ -376,7 +380,7 @@ def _annotation(
     return Annotation(start, end, label, ref=ref)
 
 
-def _add_span(document: Document, span: Annotation) -> Annotation:
+def _add_span(document: DocumentRecord, span: Annotation) -> Annotation:
     """Add span unless an identical one (start, end, label) is there; return the one kept."""
     for existing in document.spans:
         if (existing.start, existing.end, existing.label) == (span.start, span.end, span.label):
@@ -385,7 +389,9 @@ def _add_span(document: Document, span: Annotation) -> Annotation:
     return span
 
 
-def _read_relations(document: Document, record: dict, refs: dict, name: str, number: int) -> None:
+def _read_relations(
+    document: DocumentRecord, record: dict, refs: dict, name: str, number: int
+) -> None:
     """Relations, with entity ids mapped to span refs, into kept["relations"]."""
     relations = record.get("relations")
     if relations is None:
@@ -489,7 +495,7 @@ def _writer(text: str, unit: str, where: str, out: str) -> Callable[[int], int]:
 # write
 
 
-def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
+def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
     """Write doccano JSONL (one file, or one per annotator); return the files written."""
     unit = take_choice(options, "offsets", "utf-16", UNITS)
     relations = options.pop("relations", None)
@@ -502,7 +508,7 @@ def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     if not per_annotator:
         return [_write_file(documents, out, unit, relations)]
     out.mkdir(parents=True, exist_ok=True)
-    groups: dict[str, list[Document]] = {}
+    groups: dict[str, list[DocumentRecord]] = {}
     for document in documents:
         groups.setdefault(_file_stem(document, str(out)), []).append(document)
     return [
@@ -511,7 +517,7 @@ def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     ]
 
 
-def _file_stem(document: Document, out: str) -> str:
+def _file_stem(document: DocumentRecord, out: str) -> str:
     """The per-annotator file name (without .jsonl) for a document."""
     annotator = document.annotator
     if annotator is None:
@@ -522,7 +528,7 @@ def _file_stem(document: Document, out: str) -> str:
     return annotator
 
 
-def _write_file(documents: list[Document], out: Path, unit: str, relations: bool) -> Path:
+def _write_file(documents: list[DocumentRecord], out: Path, unit: str, relations: bool) -> Path:
     """Write one JSONL file."""
     lines = [
         json.dumps(_record(document, unit, relations, str(out)), ensure_ascii=False)
@@ -533,7 +539,7 @@ def _write_file(documents: list[Document], out: Path, unit: str, relations: bool
     return out
 
 
-def _record(document: Document, unit: str, relations: bool, out: str) -> dict:
+def _record(document: DocumentRecord, unit: str, relations: bool, out: str) -> dict:
     """One document as a doccano record."""
     where = document.where or document.id or "document"
     convert = _writer(document.text, unit, where, out)
@@ -553,7 +559,7 @@ def _record(document: Document, unit: str, relations: bool, out: str) -> dict:
 
 
 def _relation_form(
-    document: Document, spans: list[Annotation], convert: Callable, where: str, out: str
+    document: DocumentRecord, spans: list[Annotation], convert: Callable, where: str, out: str
 ) -> dict:
     """`entities` with ids and `relations` between them."""
     ids = {}

@@ -23,9 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.formats import conll
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 NAME = "hf"
 TAGS_KEY = "ner_tags"
@@ -62,7 +62,7 @@ def sniff(path: Path) -> bool:
     )
 
 
-def read(path: Path, **options) -> list[Document]:
+def read(path: Path, **options) -> list[DocumentRecord]:
     """The documents of a token-classification JSONL file, one per row.
 
     Options: labels=[tag names in id order] (default: `<stem>.labels.json` beside the file)."""
@@ -136,7 +136,7 @@ def _label_file(path: Path) -> list[str]:
 
 def _document(
     path: Path, number: int, row: dict, names: Sequence[str] | None, strict: bool
-) -> Document:
+) -> DocumentRecord:
     """A document from one row."""
     tokens = row.get("tokens")
     if not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens):
@@ -153,7 +153,7 @@ def _document(
     ]
     name = row.get("id")
     name = f"{path.stem}-{number}" if name is None else str(name)
-    return Document(text=text, id=name, spans=spans, where=f"{path}:{number}")
+    return DocumentRecord(text=text, id=name, spans=spans, where=f"{path}:{number}")
 
 
 def _tags(tags: object, names: Sequence[str] | None, count: int) -> list[str]:
@@ -206,7 +206,7 @@ def _offset(text: str, token: str, pair: object, index: int) -> tuple[int, int]:
 # --- writing --------------------------------------------------------------------------------
 
 
-def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
+def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
     """Write one layer of the documents as rows; [out, its label list].
 
     Options: layer="entity", overlap="longest"|"fail", labels=[label order] (default sorted)."""
@@ -226,12 +226,12 @@ def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     return [out, labels_file]
 
 
-def _labels(documents: list[Document], layer: str) -> list[str]:
+def _labels(documents: list[DocumentRecord], layer: str) -> list[str]:
     """The labels used in layer, sorted."""
     return sorted({span.label for doc in documents for span in conll.layer_spans(doc, layer)})
 
 
-def _row(out: Path, index: int, document: Document, layer: str, ids: dict) -> dict:
+def _row(out: Path, index: int, document: DocumentRecord, layer: str, ids: dict) -> dict:
     """One document as a row."""
     name = conll.document_name(document, index)
     tagged = conll.tag_document(out, name, document, layer, "iob2")

@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from annotator.formats import text as text_format
-from annotator.formats.model import Document
+from annotator.formats.records import DocumentRecord
 
 NAME = "html"
 SUFFIXES = (".html", ".htm")
@@ -209,9 +209,9 @@ def sniff(path: Path) -> bool:
     return start.startswith(_SNIFF_PREFIXES)
 
 
-def read(path: Path) -> list[Document]:
+def read(path: Path) -> list[DocumentRecord]:
     """One document: the page's text (see html_to_text), titled by <title>, id the file stem."""
     path = Path(path)
     markup = text_format.decode(path.read_bytes(), str(path))
     text, title = html_to_text(markup)
-    return [Document(text=text, id=path.stem, title=title, where=str(path))]
+    return [DocumentRecord(text=text, id=path.stem, title=title, where=str(path))]

@@ -41,14 +41,18 @@ other keys are then kept verbatim in `kept["results"]`). Upstream's
 `rich_text_plain/annotations/1.json` names `text` but has only `ner`, whose text at 343-354 is not
 "February 22": it is refused.
 
-Reading: one Document per annotation (`annotator` from `completed_by`: a user id, or the
+Reading: one DocumentRecord per annotation (`annotator` from `completed_by`: a user id, or the
 email/id of an expanded user; `status` "skipped" for a cancelled annotation); a task
-without annotations is one Document. Each label of a region is one Annotation (ref "region ID");
+without annotations is one DocumentRecord. Each label of a region is one Annotation (ref "region
+ID");
 predictions become `suggestions` (with the region's or prediction's `score`) of the task's first
-Document; relations go to `kept["relations"]` as `{"from", "to", "direction", "labels", "source"}`
-with region refs; other result items are kept verbatim in `kept["results"]`. `Document.meta` is
+DocumentRecord; relations go to `kept["relations"]` as `{"from", "to", "direction", "labels",
+"source"}`
+with region refs; other result items are kept verbatim in `kept["results"]`. `DocumentRecord.meta`
+is
 the task's `meta` plus `meta["label_studio"]`: `task_id`, `annotation_id`, `completed_by`,
-`model_versions`, `data_key`. `Document.id` is the task meta's `id` when it is a string, else the
+`model_versions`, `data_key`. `DocumentRecord.id` is the task meta's `id` when it is a string, else
+the
 task id.
 
 Writing: a JSON task list, one task per document: `data.text`, `meta` (the document's, without
@@ -68,11 +72,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
 from annotator.formats.options import refuse_others
 from annotator.formats.options import take_choice
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 NAME = "label-studio"
 UNITS = ("code-points", "utf-16")
@@ -160,14 +164,14 @@ def _looks_like_task(task: object) -> bool:
 # read
 
 
-def read(path: Path, **options) -> list[Document]:
+def read(path: Path, **options) -> list[DocumentRecord]:
     """Read a Label Studio JSON export (task list or one task) into documents."""
     unit = take_choice(options, "offsets", "code-points", UNITS)
     text_key = options.pop("text_key", None)
     refuse_others(options)
     name = str(path)
     tasks = _tasks(_load(Path(path)), name)
-    documents: list[Document] = []
+    documents: list[DocumentRecord] = []
     for position, task in enumerate(tasks, start=1):
         where = _task_name(task, position)
         try:
@@ -208,7 +212,9 @@ def _task_name(task: dict, position: int) -> str:
     return f"task {position}" if task.get("id") is None else f"task {position} (id {task['id']})"
 
 
-def _task_documents(task: dict, unit: str, text_key: str | None, where: str) -> list[Document]:
+def _task_documents(
+    task: dict, unit: str, text_key: str | None, where: str
+) -> list[DocumentRecord]:
     """The documents of one task: one per annotation, or one if it has none."""
     results = _task_results(task)
     key = _data_key(task, results, text_key)
@@ -279,7 +285,7 @@ def _is_text_region(item: dict) -> bool:
     return item.get("type") == "labels"
 
 
-def _document(task: dict, key: str, annotation: dict | None, where: str) -> Document:
+def _document(task: dict, key: str, annotation: dict | None, where: str) -> DocumentRecord:
     """A document for one annotation of a task (or for a task without annotations)."""
     meta = task.get("meta")
     meta = dict(meta) if isinstance(meta, dict) else {}
@@ -292,7 +298,7 @@ def _document(task: dict, key: str, annotation: dict | None, where: str) -> Docu
         status = "skipped" if annotation.get("was_cancelled") else None
     document_id = meta.get("id") if isinstance(meta.get("id"), str) else task.get("id")
     title = meta.get("title")
-    return Document(
+    return DocumentRecord(
         text=task["data"][key],
         id=None if document_id is None else str(document_id),
         title=title if isinstance(title, str) else None,
@@ -318,7 +324,7 @@ def _meta_annotator(meta: dict) -> str | None:
     return annotator if isinstance(annotator, str) else None
 
 
-def _read_predictions(document: Document, task: dict, target: _Text) -> None:
+def _read_predictions(document: DocumentRecord, task: dict, target: _Text) -> None:
     """Every prediction's regions as suggestions of the document."""
     versions = []
     for prediction in _list_of_objects(task, "predictions"):
@@ -331,7 +337,7 @@ def _read_predictions(document: Document, task: dict, target: _Text) -> None:
 
 
 def _read_result(
-    document: Document, result: object, target: _Text, source: str, score: object = None
+    document: DocumentRecord, result: object, target: _Text, source: str, score: object = None
 ) -> None:
     """Add a result list's regions, relations and other items to the document."""
     annotations = document.spans if source == "annotation" else document.suggestions
@@ -454,7 +460,7 @@ def _relation(item: dict, source: str) -> dict:
 # write
 
 
-def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
+def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
     """Write a Label Studio JSON task list to out; return [out]."""
     unit = take_choice(options, "offsets", "code-points", UNITS)
     refuse_others(options)
@@ -466,7 +472,7 @@ def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     return [out]
 
 
-def _task(document: Document, unit: str, out: str) -> dict:
+def _task(document: DocumentRecord, unit: str, out: str) -> dict:
     """One document as a Label Studio task."""
     where = document.where or document.id or "document"
     annotation = {"result": _result(document, document.spans, unit, "a", where, out)}
@@ -480,7 +486,7 @@ def _task(document: Document, unit: str, out: str) -> dict:
     return task
 
 
-def _task_meta(document: Document) -> dict:
+def _task_meta(document: DocumentRecord) -> dict:
     """The document's meta without our Label Studio bookkeeping, plus id, title, annotator."""
     meta = {key: value for key, value in document.meta.items() if key != "label_studio"}
     for key in ("id", "title", "annotator"):
@@ -489,7 +495,7 @@ def _task_meta(document: Document) -> dict:
     return meta
 
 
-def _prediction(document: Document, unit: str, where: str, out: str) -> dict:
+def _prediction(document: DocumentRecord, unit: str, where: str, out: str) -> dict:
     """The document's suggestions as one prediction."""
     prediction: dict = {}
     versions = document.meta.get("label_studio", {}).get("model_versions")
@@ -500,7 +506,12 @@ def _prediction(document: Document, unit: str, where: str, out: str) -> dict:
 
 
 def _result(
-    document: Document, annotations: list[Annotation], unit: str, prefix: str, where: str, out: str
+    document: DocumentRecord,
+    annotations: list[Annotation],
+    unit: str,
+    prefix: str,
+    where: str,
+    out: str,
 ) -> list[dict]:
     """`labels` regions: annotations with the same region ref and offsets share one region."""
     regions: dict[tuple, dict] = {}
@@ -549,7 +560,7 @@ def _unit_offset(text: str, offset: int, unit: str) -> int:
     return offset if unit == "code-points" else _utf16_positions(text)[offset]
 
 
-def _relations_out(document: Document, regions: list[dict]) -> Iterator[dict]:
+def _relations_out(document: DocumentRecord, regions: list[dict]) -> Iterator[dict]:
     """The kept annotation relations whose two regions are written."""
     ids = {region["id"] for region in regions}
     for relation in document.kept.get("relations", []):

@@ -10,10 +10,10 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.corpus import decode_utf8
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.formats.records import decode_utf8
 
 NAME = "jsonl"
 _PEEK_LINES = 5
@@ -42,13 +42,13 @@ def _looks_native(record: object) -> bool:
     return isinstance(spans, list) and all(isinstance(span, dict) for span in spans)
 
 
-def read(path: Path) -> list[Document]:
+def read(path: Path) -> list[DocumentRecord]:
     """Every document of a native JSONL file."""
     content = decode_utf8(path.read_bytes(), str(path))
     return list(read_lines(content, str(path)))
 
 
-def read_lines(content: str, name: str) -> Iterator[Document]:
+def read_lines(content: str, name: str) -> Iterator[DocumentRecord]:
     """Parse JSONL content: one document object per line, blank lines skipped."""
     source = Path(name).name
     # JSONL lines end at \n; str.splitlines would also cut at U+2028, which JSON allows raw.
@@ -62,8 +62,8 @@ def read_lines(content: str, name: str) -> Iterator[Document]:
         yield _document(record, name, number, source)
 
 
-def _document(record: object, name: str, number: int, source: str) -> Document:
-    """Check one record's shape and turn it into a Document."""
+def _document(record: object, name: str, number: int, source: str) -> DocumentRecord:
+    """Check one record's shape and turn it into a DocumentRecord."""
     if not isinstance(record, dict):
         raise FormatError(name, f"expected a JSON object, got {type(record).__name__}", number)
     text = record.get("text")
@@ -76,7 +76,7 @@ def _document(record: object, name: str, number: int, source: str) -> Document:
     meta = {} if meta is None else meta
     if not isinstance(meta, dict):
         raise FormatError(name, '"meta" must be an object', number)
-    return Document(
+    return DocumentRecord(
         text=text,
         id=record.get("id"),
         title=record.get("title"),

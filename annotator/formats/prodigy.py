@@ -13,18 +13,19 @@ Reading:
   identical spans (same start, end and label) are kept once.
 - A span's answer is its own `answer` when it has one (merged review tasks carry one per span),
   else its task's; a task without `answer` counts as accepted. Spans answered `reject` or `ignore`
-  never become `Document.spans`: with `rejected="keep"` (the default) they go to
-  `Document.rejected`, with `rejected="drop"` they are dropped.
+  never become `DocumentRecord.spans`: with `rejected="keep"` (the default) they go to
+  `DocumentRecord.rejected`, with `rejected="drop"` they are dropped.
 - A task without `spans` is a document without spans.
 - A span whose `start`/`end` disagree with its `token_start`/`token_end` tokens, a token whose
   `text` is not the text at its offsets, or a span `text` that does not match refuses the file.
-- `Document.meta` is the first task's `meta`, plus `meta["prodigy"]`: `tasks` (per task: `line`,
+- `DocumentRecord.meta` is the first task's `meta`, plus `meta["prodigy"]`: `tasks` (per task:
+`line`,
   `_input_hash`, `_task_hash`, `answer`, and `_annotator_id` / `_session_id` / `_view_id` when
   present) and `span_answers` (`{ref: answer}` for every span not accepted). Span refs are
   "line N span I".
 
 Writing: one task per document with `text`, `meta` (the document's, without `prodigy`, with `id`
-and `title` when the document has them), `tokens` from `annotator.formats.tokens.tokenize` broken
+and `title` when the document has them), `tokens` from `annotator.text.tokens.tokenize` broken
 at every span offset (so each span maps to whole tokens), `spans` with inclusive `token_end`,
 `answer: "accept"` and `_annotator_id` when the document has an annotator. `rejected` and
 `suggestions` are not written. A span that starts or ends inside whitespace (it cannot map to
@@ -42,14 +43,14 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.corpus import decode_utf8
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
 from annotator.formats.options import refuse_others
-from annotator.formats.tokens import Token
-from annotator.formats.tokens import token_span
-from annotator.formats.tokens import tokenize
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.formats.records import decode_utf8
+from annotator.text.tokens import Token
+from annotator.text.tokens import token_span
+from annotator.text.tokens import tokenize
 
 NAME = "prodigy"
 ANSWERS = ("accept", "reject", "ignore")
@@ -111,14 +112,14 @@ def _looks_like_task(record: object) -> bool:
 # read
 
 
-def read(path: Path, **options) -> list[Document]:
+def read(path: Path, **options) -> list[DocumentRecord]:
     """Read a Prodigy JSONL file into documents, one per distinct text (and annotator)."""
     rejected = options.pop("rejected", "keep")
     refuse_others(options)
     if rejected not in REJECTED_OPTIONS:
         raise ValueError(f"rejected must be one of {REJECTED_OPTIONS}, got {rejected!r}")
     name = str(path)
-    documents: dict[tuple[str, str | None], Document] = {}
+    documents: dict[tuple[str, str | None], DocumentRecord] = {}
     for number, record in _records(_decode(Path(path)), name):
         _add_task(documents, record, name, number, rejected == "keep")
     return list(documents.values())
@@ -177,11 +178,11 @@ def _task_header(record: object, name: str, number: int) -> tuple[str, dict, str
     return text, meta, annotator
 
 
-def _new_document(text: str, meta: dict, annotator: str | None, where: str) -> Document:
+def _new_document(text: str, meta: dict, annotator: str | None, where: str) -> DocumentRecord:
     """A document for a text seen for the first time."""
     document_id = meta.get("id")
     title = meta.get("title")
-    return Document(
+    return DocumentRecord(
         text=text,
         id=document_id if isinstance(document_id, str) else None,
         title=title if isinstance(title, str) else None,
@@ -327,7 +328,7 @@ def _token_range(
 # write
 
 
-def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
+def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
     """Write one accepted Prodigy task per document to out (JSONL); return [out]."""
     refuse_others(options)
     out = Path(out)
@@ -337,7 +338,7 @@ def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     return [out]
 
 
-def _task(document: Document, out: str) -> dict:
+def _task(document: DocumentRecord, out: str) -> dict:
     """The Prodigy task for one document."""
     text = document.text
     spans = sorted(document.spans, key=lambda a: (a.start, a.end, a.label))
@@ -358,7 +359,7 @@ def _task(document: Document, out: str) -> dict:
     return task
 
 
-def _task_meta(document: Document) -> dict:
+def _task_meta(document: DocumentRecord) -> dict:
     """The document's meta without our own Prodigy bookkeeping, with its id and title."""
     meta = {key: value for key, value in document.meta.items() if key != "prodigy"}
     if document.id is not None:
@@ -379,7 +380,7 @@ def _task_token(text: str, index: int, token: Token) -> dict:
     }
 
 
-def _task_span(document: Document, span: Annotation, tokens: list[Token], out: str) -> dict:
+def _task_span(document: DocumentRecord, span: Annotation, tokens: list[Token], out: str) -> dict:
     """A span with its inclusive token range; refuse one that cannot map to tokens."""
     where = document.where or document.id or "document"
     if span.fragments is not None and len(span.fragments) > 1:

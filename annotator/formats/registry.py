@@ -9,7 +9,7 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-from annotator.formats.model import FormatError
+from annotator.formats.records import FormatError
 
 MODULES = {
     "jsonl": "annotator.formats.native",

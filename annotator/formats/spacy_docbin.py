@@ -7,7 +7,7 @@ restored from `doc.user_data`; a Doc without them gets `<stem>` (or `<stem>-N` w
 holds several).
 
 Write: each document becomes a Doc built from the project's tokenizer
-(`annotator.formats.tokens.tokenize`, span offsets as boundaries) with its whitespace kept the
+(`annotator.text.tokens.tokenize`, span offsets as boundaries) with its whitespace kept the
 way spaCy keeps it: one following space is a token's `whitespace_`, any other whitespace
 (leading, runs, newlines, CRLF) is a whitespace token, so `doc.text == text` exactly. Every span
 goes into `doc.spans[layer]` (no layer: "entity"); the entity-layer spans also go into
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.formats import conll
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
-from annotator.formats.tokens import tokenize
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.text.tokens import tokenize
 
 NAME = "spacy"
 ENTITY_LAYER = "entity"
@@ -66,7 +66,7 @@ def sniff(path: Path) -> bool:
 # --- reading --------------------------------------------------------------------------------
 
 
-def read(path: Path, **options) -> list[Document]:
+def read(path: Path, **options) -> list[DocumentRecord]:
     """The documents of a `.spacy` DocBin file."""
     conll.take_options(options, {})
     _, DocBin, Vocab = _spacy()
@@ -78,7 +78,7 @@ def read(path: Path, **options) -> list[Document]:
     return [_document(path, index, len(docs), doc) for index, doc in enumerate(docs)]
 
 
-def _document(path: Path, index: int, count: int, doc) -> Document:
+def _document(path: Path, index: int, count: int, doc) -> DocumentRecord:
     """Our document from a Doc."""
     spans: dict[tuple, Annotation] = {}
     for key, group in doc.spans.items():
@@ -89,7 +89,7 @@ def _document(path: Path, index: int, count: int, doc) -> Document:
     name = doc.user_data.get(ID_KEY)
     if name is None:
         name = path.stem if count == 1 else f"{path.stem}-{index + 1}"
-    return Document(
+    return DocumentRecord(
         text=doc.text,
         id=name,
         title=doc.user_data.get(TITLE_KEY),
@@ -108,7 +108,7 @@ def _add(spans: dict, span, layer: str) -> None:
 # --- writing --------------------------------------------------------------------------------
 
 
-def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
+def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
     """Write the documents as a DocBin; [out]."""
     conll.take_options(options, {})
     Doc, DocBin, Vocab = _spacy()
@@ -122,7 +122,7 @@ def write(documents: Iterable[Document], out: Path, **options) -> list[Path]:
     return [out]
 
 
-def _doc(Doc, vocab, out: Path, name: str, document: Document):
+def _doc(Doc, vocab, out: Path, name: str, document: DocumentRecord):
     """A Doc with the document's exact text, spans, entities, id and title."""
     for span in document.spans:
         conll.check_span(out, name, document, span)

@@ -10,10 +10,11 @@ Reading:
 - the first row is the header and is required. The text column (`text_column`, default "text")
   must be in it; the id comes from `id_column`, or from a column named "id" when there is one
   (an empty cell gives no id); a column named "title" gives the title; every other column goes
-  to `Document.meta` under its header name, as a string;
+  to `DocumentRecord.meta` under its header name, as a string;
 - rows are numbered as a spreadsheet shows them: the header is row 1, a quoted field that
   spans lines is still one row, and blank lines count but hold no document.
-  `Document.where` is "file:row N". A row with a different number of fields than the header, or
+  `DocumentRecord.where` is "file:row N". A row with a different number of fields than the header,
+  or
   an empty (or whitespace-only) text, is a FormatError naming the row; a duplicated header name
   or malformed quoting is refused too. Fields may be up to FIELD_SIZE_LIMIT characters long
   (reading raises the `csv` module's process-wide limit to that).
@@ -32,8 +33,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from annotator.formats import text as text_format
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 NAME = "csv"
 SUFFIXES = (".csv", ".tsv")
@@ -57,7 +58,7 @@ def read(
     text_column: str = "text",
     id_column: str | None = None,
     delimiter: str | None = None,
-) -> list[Document]:
+) -> list[DocumentRecord]:
     """The documents of a CSV/TSV file, one per non-blank row after the header."""
     path = Path(path)
     name = str(path)
@@ -148,7 +149,7 @@ def _column_index(header: list[str], column: str, role: str, name: str) -> int:
 
 def _document(
     fields: list[str], number: int, header: list[str], columns: _Columns, name: str
-) -> Document:
+) -> DocumentRecord:
     """One row as a document."""
     if len(fields) != len(header):
         raise FormatError(
@@ -158,7 +159,7 @@ def _document(
     if not text.strip():
         raise FormatError(name, f"row {number}: the text column {header[columns.text]!r} is empty")
     special = {columns.text, columns.id, columns.title}
-    return Document(
+    return DocumentRecord(
         text=text,
         id=_cell(fields, columns.id),
         title=_cell(fields, columns.title),
@@ -174,7 +175,7 @@ def _cell(fields: list[str], index: int | None) -> str | None:
     return fields[index]
 
 
-def write(documents: Iterable[Document], out: Path) -> list[Path]:
+def write(documents: Iterable[DocumentRecord], out: Path) -> list[Path]:
     """Write id, title and text of each document as one CSV file; return it."""
     out = Path(out)
     with out.open("w", encoding="utf-8", newline="") as handle:

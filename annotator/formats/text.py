@@ -16,8 +16,8 @@ start of the file, BOM included). UTF-16 or UTF-32 without a BOM is not guessed.
 import codecs
 from pathlib import Path
 
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 NAME = "text"
 SUFFIXES = (".txt",)
@@ -68,8 +68,8 @@ def sniff(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES and path.is_file()
 
 
-def read(path: Path) -> list[Document]:
+def read(path: Path) -> list[DocumentRecord]:
     """One document: the file's text exactly as decoded, its id the file name without suffix."""
     path = Path(path)
     text = decode(path.read_bytes(), str(path))
-    return [Document(text=text, id=path.stem, where=str(path))]
+    return [DocumentRecord(text=text, id=path.stem, where=str(path))]

@@ -3,11 +3,11 @@
 from flask import current_app
 from flask import g
 
-from annotator.annotations import get_annotator
-from annotator.db import get_session
+from annotator.annotation.annotators import get_annotator
+from annotator.db.session import get_session
 from annotator.extensions import htmx
-from annotator.labels import LabelCatalog
-from annotator.models import Annotator
+from annotator.models.people import Annotator
+from annotator.schema.catalog import LabelCatalog
 
 
 def catalog() -> LabelCatalog:

@@ -10,26 +10,26 @@ from flask import request
 from flask import send_file
 from flask import url_for
 
-from annotator.annotations import document_status
-from annotator.annotations import get_document
-from annotator.annotations import list_spans
-from annotator.annotations import set_status
-from annotator.db import get_session
-from annotator.exporting import default_export_path
-from annotator.exporting import export_records
-from annotator.exporting import write_jsonl
-from annotator.listing import list_documents
-from annotator.listing import neighbours
-from annotator.listing import progress
-from annotator.models import Status
-from annotator.offsets import BrowserOffsets
-from annotator.rendering import label_styles
-from annotator.rendering import render_document
-from annotator.suggestions import list_suggestions
+from annotator.annotation.document_list import list_documents
+from annotator.annotation.document_list import neighbours
+from annotator.annotation.document_list import progress
+from annotator.annotation.documents import get_document
+from annotator.annotation.spans import list_spans
+from annotator.annotation.status import document_status
+from annotator.annotation.status import set_status
+from annotator.db.session import get_session
+from annotator.models.annotations import Status
+from annotator.suggestions.decisions import list_suggestions
+from annotator.text.offsets import BrowserOffsets
+from annotator.transfer.exporting import default_export_path
+from annotator.transfer.exporting import export_records
+from annotator.transfer.exporting import write_jsonl
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
 from annotator.web.common import layer_order
 from annotator.web.common import wants_fragment
+from annotator.web.rendering import label_styles
+from annotator.web.rendering import render_document
 
 bp = Blueprint("documents", __name__)
 

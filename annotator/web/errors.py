@@ -12,8 +12,8 @@ from flask import render_template
 from flask import request
 from werkzeug.exceptions import HTTPException
 
-from annotator.annotations import AnnotationError
-from annotator.exporting import ExportError
+from annotator.errors import AnnotationError
+from annotator.transfer.exporting import ExportError
 from annotator.web.common import wants_fragment
 
 

@@ -1,7 +1,8 @@
 """The htmx endpoints that create, relabel and delete spans from the annotation page.
 
 The browser sends offsets in its own units (UTF-16 over the text with CRLF seen as LF); they
-are converted here, once, by `annotator.offsets.BrowserOffsets`. Each answer re-renders only the
+are converted here, once, by `annotator.text.offsets.BrowserOffsets`. Each answer re-renders only
+the
 paragraphs the span touches (with the suggestions drawn in them), plus the span list, as
 out-of-band swaps.
 """
@@ -12,24 +13,24 @@ from flask import Blueprint
 from flask import render_template
 from flask import request
 
-from annotator.annotations import AnnotationError
-from annotator.annotations import DocumentText
-from annotator.annotations import create_span
-from annotator.annotations import delete_span
-from annotator.annotations import get_document_text
-from annotator.annotations import list_spans
-from annotator.annotations import relabel_span
-from annotator.db import get_session
-from annotator.offsets import BrowserOffsets
-from annotator.offsets import OffsetError
-from annotator.offsets import snap_to_words
-from annotator.rendering import paragraphs_touching
-from annotator.rendering import render_document
-from annotator.rendering import split_paragraphs
-from annotator.suggestions import list_suggestions
+from annotator.annotation.documents import DocumentText
+from annotator.annotation.documents import get_document_text
+from annotator.annotation.spans import create_span
+from annotator.annotation.spans import delete_span
+from annotator.annotation.spans import list_spans
+from annotator.annotation.spans import relabel_span
+from annotator.db.session import get_session
+from annotator.errors import AnnotationError
+from annotator.suggestions.decisions import list_suggestions
+from annotator.text.offsets import BrowserOffsets
+from annotator.text.offsets import OffsetError
+from annotator.text.offsets import snap_to_words
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
 from annotator.web.common import layer_order
+from annotator.web.rendering import paragraphs_touching
+from annotator.web.rendering import render_document
+from annotator.web.rendering import split_paragraphs
 
 bp = Blueprint("spans", __name__)
 

@@ -12,13 +12,13 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 
-from annotator.annotations import get_document_text
-from annotator.db import get_session
-from annotator.suggestions import SuggestionView
-from annotator.suggestions import accept_all
-from annotator.suggestions import accept_suggestion
-from annotator.suggestions import list_suggestions
-from annotator.suggestions import reject_suggestion
+from annotator.annotation.documents import get_document_text
+from annotator.db.session import get_session
+from annotator.suggestions.decisions import SuggestionView
+from annotator.suggestions.decisions import accept_all
+from annotator.suggestions.decisions import accept_suggestion
+from annotator.suggestions.decisions import list_suggestions
+from annotator.suggestions.decisions import reject_suggestion
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
 from annotator.web.common import wants_fragment

@@ -11,16 +11,16 @@ from flask import request
 from flask import send_file
 from werkzeug.utils import secure_filename
 
-from annotator.annotations import AnnotationError
-from annotator.datasets import export_dataset
-from annotator.db import engine_of
-from annotator.db import get_session
-from annotator.exporting import default_export_path
+from annotator.db.session import engine_of
+from annotator.db.session import get_session
+from annotator.errors import AnnotationError
 from annotator.formats import registry
-from annotator.formats.model import FormatError
-from annotator.importing import ImportOptions
-from annotator.importing import import_paths
-from annotator.schema import SchemaError
+from annotator.formats.records import FormatError
+from annotator.schema.toml_file import SchemaError
+from annotator.transfer.dataset_export import export_dataset
+from annotator.transfer.exporting import default_export_path
+from annotator.transfer.importing import ImportOptions
+from annotator.transfer.importing import import_paths
 from annotator.web.common import catalog
 from annotator.web.common import wants_fragment
 

@@ -7,13 +7,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotator.db import engine_of
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.importing import ImportOptions
-from annotator.importing import import_documents
-from annotator.models import Document as StoredDocument
-from annotator.models import Suggestion
+from annotator.db.session import engine_of
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.models.documents import Document as StoredDocument
+from annotator.models.suggestions import Suggestion
+from annotator.transfer.importing import ImportOptions
+from annotator.transfer.importing import import_documents
 
 SEED = "000_51c87e8e1bb75467"
 PREDICTIONS = [  # (text, label, score), first occurrence in the article
@@ -37,12 +37,14 @@ def import_predictions(app) -> None:
         for word, label, score in PREDICTIONS
     ]
     options = ImportOptions(annotator_name="alice", as_suggestions=True, source="model-x")
-    import_documents(engine, [Document(text=text, spans=spans)], options, name="model-x.jsonl")
+    import_documents(
+        engine, [DocumentRecord(text=text, spans=spans)], options, name="model-x.jsonl"
+    )
 
 
 def statuses(app) -> dict[str, list[str]]:
     """{status: sorted 'LABEL text'} of the stored suggestions."""
-    from annotator.labels import load_catalog
+    from annotator.schema.catalog import load_catalog
 
     found: dict[str, list[str]] = {}
     with Session(engine_of(app)) as session:

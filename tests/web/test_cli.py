@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
+from annotator.cli.main import main
 
 TRICKY = "Zoe\u0301 said “hi” 👩‍👩‍👧 🇻🇪\r\nin Caracas.\r\n"
 
@@ -169,9 +169,9 @@ def test_export_default_path_prints_it(runner, app, client):
 def test_export_stops_on_a_span_that_no_longer_matches(runner, app, client, tmp_path):
     from sqlalchemy import update
 
-    from annotator.db import engine_of
-    from annotator.db import session_scope
-    from annotator.models import Document
+    from annotator.db.session import engine_of
+    from annotator.db.session import session_scope
+    from annotator.models.documents import Document
 
     client.post(
         "/api/documents/001_c9f05260d45702f5/spans", json={"start": 0, "end": 7, "label": "NORP"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
+from annotator.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HEADLINES = FIXTURES / "prodigy" / "annotated_news_headlines-ORG-PERSON-LOCATION-ner.jsonl"
@@ -87,9 +87,9 @@ def test_prodigy_rejects_are_kept_apart_or_dropped(runner, app, rejected):
     from sqlalchemy import func
     from sqlalchemy import select
 
-    from annotator.db import engine_of
-    from annotator.db import session_scope
-    from annotator.models import Suggestion
+    from annotator.db.session import engine_of
+    from annotator.db.session import session_scope
+    from annotator.models.suggestions import Suggestion
 
     run(runner, "import", "--add-labels", "--rejected", rejected, REDDIT)
     with session_scope(engine_of(app)) as session:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import main
+from annotator.cli.main import main
 from annotator.formats import registry
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 TRICKY_TEXT = "Zoe\u0301 met 👩‍👩‍👧 in 🇻🇪 “Caracas”.\r\nMaduro 😀 spoke\r\nof Guaidó."
@@ -39,12 +39,12 @@ SAMPLES = [
 OUTPUTS = {"brat": "out", "spacy": "out.spacy", "label-studio": "out.json", "conll": "out.conll"}
 
 
-def read(format_name: str, path: Path) -> list[Document]:
+def read(format_name: str, path: Path) -> list[DocumentRecord]:
     options = {"skip_unsupported": True} if format_name == "brat" else {}
     return registry.module(format_name).read(path, **options)
 
 
-def span_multiset(documents: list[Document]) -> Counter:
+def span_multiset(documents: list[DocumentRecord]) -> Counter:
     return Counter(
         (document.text, span.start, span.end, span.label)
         for document in documents
@@ -52,7 +52,7 @@ def span_multiset(documents: list[Document]) -> Counter:
     )
 
 
-def round_trip(runner, tmp_path: Path, format_name: str, source: Path) -> list[Document]:
+def round_trip(runner, tmp_path: Path, format_name: str, source: Path) -> list[DocumentRecord]:
     imported = runner.invoke(
         main,
         ["import", "--format", format_name, "--add-labels", "--skip-unsupported", str(source)],
@@ -83,12 +83,12 @@ def test_real_samples_survive_import_and_export(empty_runner, tmp_path, format_n
     assert sum(span_multiset(original).values()) > 0
 
 
-def tricky_document() -> Document:
+def tricky_document() -> DocumentRecord:
     spans = []
     for word, label in TRICKY_WORDS:
         start = TRICKY_TEXT.index(word)
         spans.append(Annotation(start, start + len(word), label, layer="entity"))
-    return Document(text=TRICKY_TEXT, id="tricky", spans=spans)
+    return DocumentRecord(text=TRICKY_TEXT, id="tricky", spans=spans)
 
 
 @pytest.mark.parametrize(

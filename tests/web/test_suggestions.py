@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from annotator import create_app
-from annotator.cli import main
-from annotator.db import engine_of
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.importing import ImportOptions
-from annotator.importing import import_documents
-from annotator.models import Label
-from annotator.models import Suggestion
+from annotator.cli.main import main
+from annotator.db.session import engine_of
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.models.project import Label
+from annotator.models.suggestions import Suggestion
+from annotator.transfer.importing import ImportOptions
+from annotator.transfer.importing import import_documents
 
 HX = {"HX-Request": "true"}
 TEXT = (
@@ -46,7 +46,7 @@ def prediction(word: str, label: str, score: float | None = None, nth: int = 0) 
 @pytest.fixture
 def suggested(app):
     """A document whose spans were imported as suggestions of source 'model-x'."""
-    document = Document(
+    document = DocumentRecord(
         text=TEXT,
         id="news",
         spans=[
@@ -272,7 +272,7 @@ def test_suggestions_are_shared_and_the_accepting_annotator_owns_the_span(
 
 def test_a_discontinuous_suggestion_is_drawn_in_pieces_but_not_accepted(client, app):
     first, second = at("Nicolás"), at("Caracas")
-    document = Document(
+    document = DocumentRecord(
         text=TEXT,
         id="news",
         suggestions=[Annotation(first[0], second[1], "PERSON", fragments=(first, second))],

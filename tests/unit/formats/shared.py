@@ -3,8 +3,8 @@ not claim, and a generated document with a span after (and on) every hard charac
 
 from pathlib import Path
 
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NATIVE_LINE = (
@@ -33,10 +33,10 @@ UNICODE_SPANS = [
 ]
 
 
-def unicode_document(**fields) -> Document:
-    """UNICODE_TEXT with UNICODE_SPANS (refs "span N"), plus any Document fields given."""
+def unicode_document(**fields) -> DocumentRecord:
+    """UNICODE_TEXT with UNICODE_SPANS (refs "span N"), plus any DocumentRecord fields given."""
     spans = []
     for covered, label in UNICODE_SPANS:
         start = UNICODE_TEXT.index(covered)
         spans.append(Annotation(start, start + len(covered), label, ref=f"span {len(spans)}"))
-    return Document(text=UNICODE_TEXT, spans=spans, **fields)
+    return DocumentRecord(text=UNICODE_TEXT, spans=spans, **fields)

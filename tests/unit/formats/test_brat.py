@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from annotator.config import DEFAULT_SCHEMA_PATH
 from annotator.formats import brat
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
-from annotator.schema import default_schema_path
-from annotator.schema import load_schema
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.schema.toml_file import load_schema
 
 NEWS = Path(__file__).resolve().parents[2] / "fixtures" / "brat" / "brat_tutorial_news"
 NEWS_IDS = ["000-introduction", "010-navigation", "100-attribute_annotation", "110-note_annotation"]
@@ -46,7 +46,7 @@ def _zip(path: Path, folder: Path, prefix: str = "") -> Path:
     return path
 
 
-def _spans(document: Document) -> Counter:
+def _spans(document: DocumentRecord) -> Counter:
     """The multiset of (start, end, label, fragments) of a document."""
     return Counter((a.start, a.end, a.label, a.fragments) for a in document.spans)
 
@@ -66,12 +66,12 @@ def _t_lines(ann: Path) -> dict[str, tuple[str, str]]:
     return result
 
 
-def _by_id(documents: list[Document]) -> dict[str, Document]:
+def _by_id(documents: list[DocumentRecord]) -> dict[str, DocumentRecord]:
     """Documents by id."""
     return {document.id: document for document in documents}
 
 
-def _generated() -> list[Document]:
+def _generated() -> list[DocumentRecord]:
     """Documents with astral characters, ZWJ sequences, flags, combining accents and CRLF,
     spans on and after each of them, a discontinuous span and one across a line break."""
     text = UNICODE_TEXT
@@ -97,9 +97,9 @@ def _generated() -> list[Document]:
     kept = {"relations": [relation], "notes": [{"id": "#1", "type": "N", "target": "R1"}]}
     kept["notes"][0]["note"] = "multi\nline"
     return [
-        Document(text=text, id="unicode", spans=spans, kept=kept),
-        Document(text="", id="empty"),
-        Document(text="no spans\r\n", id="plain"),
+        DocumentRecord(text=text, id="unicode", spans=spans, kept=kept),
+        DocumentRecord(text="", id="empty"),
+        DocumentRecord(text="no spans\r\n", id="plain"),
     ]
 
 
@@ -276,7 +276,7 @@ def test_round_trip_of_the_tutorial(tmp_path: Path, suffix: str) -> None:
     """write(read(x)) read again: byte-exact texts and the same spans, folder or zip."""
     documents = brat.read(NEWS, skip_unsupported=True)
     out = tmp_path / f"out{suffix}"
-    written = brat.write(documents, out, schema=load_schema(default_schema_path()))
+    written = brat.write(documents, out, schema=load_schema(DEFAULT_SCHEMA_PATH))
     again = brat.read(out)  # nothing unsupported was written
     assert [d.id for d in again] == NEWS_IDS
     for before, after in zip(documents, again, strict=True):
@@ -491,7 +491,7 @@ def test_read_refuses_other_paths(tmp_path: Path) -> None:
 def test_unsafe_ids_get_safe_unique_deterministic_file_names(tmp_path: Path) -> None:
     """Ids with slashes, dots, spaces or none at all, and duplicates, become safe names."""
     ids = ["a/b", "../up", "a b", "dup", "DUP", None, "ok-1.x", "Ünïcode"]
-    documents = [Document(text=f"text {i}", id=doc_id) for i, doc_id in enumerate(ids)]
+    documents = [DocumentRecord(text=f"text {i}", id=doc_id) for i, doc_id in enumerate(ids)]
     first = [p.name for p in brat.write(documents, tmp_path / "one")]
     second = [p.name for p in brat.write(documents, tmp_path / "two")]
     assert first == second
@@ -509,12 +509,12 @@ def test_writing_an_impossible_span_fails(tmp_path: Path) -> None:
     """A span out of range or with a label containing whitespace cannot be written."""
     for span in [Annotation(0, 9, "X"), Annotation(0, 1, "TWO WORDS")]:
         with pytest.raises(ValueError, match="cannot be written to brat"):
-            brat.write([Document(text="abc", id="d", spans=[span])], tmp_path)
+            brat.write([DocumentRecord(text="abc", id="d", spans=[span])], tmp_path)
 
 
 def test_annotation_conf_of_the_default_schema() -> None:
     """Every label of the default schema is under [entities]; all four sections exist."""
-    schema = load_schema(default_schema_path())
+    schema = load_schema(DEFAULT_SCHEMA_PATH)
     conf = brat.annotation_conf(schema)
     sections = [line for line in conf.splitlines() if line.startswith("[")]
     assert sections == ["[entities]", "[relations]", "[events]", "[attributes]"]
@@ -526,7 +526,7 @@ def test_annotation_conf_of_the_default_schema() -> None:
 def test_written_annotation_conf_lists_the_kept_relation_types(tmp_path: Path) -> None:
     """write(schema=...) adds annotation.conf with the relation types of kept relations."""
     documents = brat.read(NEWS, skip_unsupported=True)
-    brat.write(documents, tmp_path, schema=load_schema(default_schema_path()))
+    brat.write(documents, tmp_path, schema=load_schema(DEFAULT_SCHEMA_PATH))
     conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8")
     relations = conf.split("[relations]")[1].split("[events]")[0].split("\n")
     assert [line for line in relations if line] == [

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import conll
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CONLL = FIXTURES / "conll"
@@ -35,17 +35,17 @@ NATIVE_LINE = (
 )
 
 
-def make(doc_id: str, text: str, *marks: tuple, title: str | None = None) -> Document:
+def make(doc_id: str, text: str, *marks: tuple, title: str | None = None) -> DocumentRecord:
     """A document with spans on the first occurrence of each (substring, label[, layer])."""
     spans = []
     for mark in marks:
         start = text.index(mark[0])
         layer = mark[2] if len(mark) > 2 else None
         spans.append(Annotation(start, start + len(mark[0]), mark[1], layer=layer))
-    return Document(text=text, id=doc_id, title=title, spans=spans)
+    return DocumentRecord(text=text, id=doc_id, title=title, spans=spans)
 
 
-def generated() -> list[Document]:
+def generated() -> list[DocumentRecord]:
     """Documents with astral characters, ZWJ sequences, flags, combining marks and CRLF."""
     return [
         make("emoji", "Grinning 😀 at Caracas 🇻🇪 today.", ("😀", "EMO"), ("Caracas", "GPE"),
@@ -61,12 +61,12 @@ def generated() -> list[Document]:
     ]  # fmt: skip
 
 
-def key(document: Document) -> list[tuple[int, int, str]]:
+def key(document: DocumentRecord) -> list[tuple[int, int, str]]:
     """The document's spans as sorted (start, end, label)."""
     return sorted((span.start, span.end, span.label) for span in document.spans)
 
 
-def token_texts(document: Document) -> list[tuple[str, str]]:
+def token_texts(document: DocumentRecord) -> list[tuple[str, str]]:
     """Span texts without whitespace, and labels, in order: what token formats keep."""
     spans = sorted(document.spans, key=lambda s: (s.start, s.end, s.label))
     return [("".join(document.text[s.start : s.end].split()), s.label) for s in spans]
@@ -312,7 +312,7 @@ def test_unwritable_labels_are_refused(tmp_path, label, reason):
 # --- round trips ----------------------------------------------------------------------------
 
 
-def _sample_documents() -> list[Document]:
+def _sample_documents() -> list[DocumentRecord]:
     """Every CoNLL sample's documents."""
     return [document for name in SAMPLES for document in conll.read(CONLL / name)]
 
@@ -340,7 +340,7 @@ def test_second_round_trip_is_exact(tmp_path):
 # --- overlaps -------------------------------------------------------------------------------
 
 
-def _overlapping() -> list[Document]:
+def _overlapping() -> list[DocumentRecord]:
     """One document with a span overlapping two others, one without overlaps."""
     text = "Mayor of New York City Hall staff"
     return [

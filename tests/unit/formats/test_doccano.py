@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import doccano
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 from tests.unit.formats.shared import FIXTURES
 from tests.unit.formats.shared import NATIVE_LINE
 from tests.unit.formats.shared import UNICODE_SPANS
@@ -46,12 +46,12 @@ def _spans(annotations: list[Annotation]) -> Counter:
     return Counter((a.start, a.end, a.label) for a in annotations)
 
 
-def _covered(document: Document) -> list[tuple[str, str]]:
+def _covered(document: DocumentRecord) -> list[tuple[str, str]]:
     """(text, label) of every span, in order."""
     return [(document.text[a.start : a.end], a.label) for a in document.spans]
 
 
-def _relations(document: Document) -> list[tuple[str, str, str]]:
+def _relations(document: DocumentRecord) -> list[tuple[str, str, str]]:
     """(from text, type, to text) of every kept relation, through the span refs."""
     by_ref = {a.ref: document.text[a.start : a.end] for a in document.spans}
     return [(by_ref[r["from"]], r["type"], by_ref[r["to"]]) for r in document.kept["relations"]]
@@ -351,7 +351,7 @@ def test_errors_in_a_zip_member_name_the_member(tmp_path):
 # writing and round trips
 
 
-def _round_trip(documents: list[Document], tmp_path: Path, **options) -> list[Document]:
+def _round_trip(documents: list[DocumentRecord], tmp_path: Path, **options) -> list[DocumentRecord]:
     """Write then read back with the same options."""
     out = tmp_path / "out.jsonl"
     reading = {k: v for k, v in options.items() if k == "offsets"}
@@ -396,10 +396,12 @@ def test_written_offsets_are_utf16_units_by_default(tmp_path):
 
 def test_grapheme_round_trip_and_spans_inside_a_cluster_are_refused(tmp_path):
     text = "Cafe\u0301 👩\u200d👩\u200d👧 Bolivar"
-    document = Document(text=text, spans=[Annotation(text.index("Bolivar"), len(text), "ORG")])
+    document = DocumentRecord(
+        text=text, spans=[Annotation(text.index("Bolivar"), len(text), "ORG")]
+    )
     [again] = _round_trip([document], tmp_path, offsets="graphemes")
     assert _covered(again) == [("Bolivar", "ORG")]
-    inside = Document(text=text, spans=[Annotation(0, 4, "X")], where="gen:1")
+    inside = DocumentRecord(text=text, spans=[Annotation(0, 4, "X")], where="gen:1")
     with pytest.raises(FormatError, match="gen:1: offset 4 is inside a grapheme cluster"):
         doccano.write([inside], tmp_path / "bad.jsonl", offsets="graphemes")
 
@@ -419,8 +421,8 @@ def test_relation_form_is_written_when_documents_have_relations(tmp_path):
 def test_per_annotator_layout_round_trips(tmp_path):
     documents = [
         unicode_document(annotator="alice"),
-        Document(text="Rome", spans=[Annotation(0, 4, "GPE")], annotator="bob"),
-        Document(text="Oslo", spans=[Annotation(0, 4, "GPE")]),
+        DocumentRecord(text="Rome", spans=[Annotation(0, 4, "GPE")], annotator="bob"),
+        DocumentRecord(text="Oslo", spans=[Annotation(0, 4, "GPE")]),
     ]
     folder = tmp_path / "layout"
     written = doccano.write(documents, folder, per_annotator=True)
@@ -430,7 +432,7 @@ def test_per_annotator_layout_round_trips(tmp_path):
         (d.annotator or "", d.text) for d in documents
     )
     with pytest.raises(FormatError, match="annotator '../x' cannot name a file"):
-        doccano.write([Document(text="x", annotator="../x")], folder, per_annotator=True)
+        doccano.write([DocumentRecord(text="x", annotator="../x")], folder, per_annotator=True)
 
 
 # ---------------------------------------------------------------------------------------------

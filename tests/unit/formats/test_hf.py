@@ -7,7 +7,7 @@ import pytest
 
 from annotator.formats import conll
 from annotator.formats import hf
-from annotator.formats.model import FormatError
+from annotator.formats.records import FormatError
 from tests.unit.formats.test_conll import CONLL
 from tests.unit.formats.test_conll import SAMPLES
 from tests.unit.formats.test_conll import SNIFF_KINDS

@@ -6,8 +6,8 @@ import codecs
 import pytest
 
 from annotator.formats import html
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 NEWS_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -207,7 +207,7 @@ def test_read_one_document(tmp_path):
     path = tmp_path / "lavrov.html"
     path.write_bytes(NEWS_PAGE.encode("utf-8"))
     assert html.read(path) == [
-        Document(
+        DocumentRecord(
             text=NEWS_TEXT,
             id="lavrov",
             title="Lavrov warns Pompeo over Venezuela | Business Standard",

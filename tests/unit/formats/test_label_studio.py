@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import label_studio
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 from tests.unit.formats.shared import FIXTURES
 from tests.unit.formats.shared import NATIVE_LINE
 from tests.unit.formats.shared import UNICODE_SPANS
@@ -249,7 +249,7 @@ def test_the_text_key_comes_from_the_region_or_the_option(tmp_path):
 # writing and round trips
 
 
-def _round_trip(documents: list[Document], tmp_path: Path, **options) -> list[Document]:
+def _round_trip(documents: list[DocumentRecord], tmp_path: Path, **options) -> list[DocumentRecord]:
     """Write then read back with the same options."""
     out = tmp_path / "out.json"
     assert label_studio.write(documents, out, **options) == [out]

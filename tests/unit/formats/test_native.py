@@ -5,7 +5,7 @@ import json
 import pytest
 
 from annotator.formats import native
-from annotator.formats.model import FormatError
+from annotator.formats.records import FormatError
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import prodigy
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 from tests.unit.formats.shared import FIXTURES
 from tests.unit.formats.shared import NATIVE_LINE
 from tests.unit.formats.shared import UNICODE_SPANS
@@ -302,7 +302,7 @@ def test_not_utf8_is_refused_naming_the_file_and_a_bom_is_dropped(tmp_path):
 # writing and round trips
 
 
-def _round_trip(documents: list[Document], tmp_path: Path) -> list[Document]:
+def _round_trip(documents: list[DocumentRecord], tmp_path: Path) -> list[DocumentRecord]:
     """Write then read back."""
     out = tmp_path / "out.jsonl"
     assert prodigy.write(documents, out) == [out]
@@ -352,10 +352,10 @@ def test_written_input_hash_is_prodigys_for_the_reddit_sample(tmp_path):
 
 def test_task_hash_is_stable_and_depends_on_the_spans(tmp_path):
     one, two, three = (tmp_path / name for name in ("1.jsonl", "2.jsonl", "3.jsonl"))
-    document = Document(text="Rome is old.", spans=[Annotation(0, 4, "GPE")])
+    document = DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "GPE")])
     prodigy.write([document], one)
     prodigy.write([document], two)
-    prodigy.write([Document(text="Rome is old.", spans=[Annotation(0, 4, "LOC")])], three)
+    prodigy.write([DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "LOC")])], three)
     hashes = [_lines(path)[0]["_task_hash"] for path in (one, two, three)]
     assert hashes[0] == hashes[1] != hashes[2]
     assert all(-(2**31) <= h < 2**31 for h in hashes)
@@ -371,12 +371,12 @@ def test_murmurhash3_32_matches_the_reference(text, expected):
 
 
 def test_spans_that_cannot_map_to_tokens_are_refused(tmp_path):
-    document = Document(text="Rome is old.", spans=[Annotation(4, 7, "X")], where="x.jsonl:1")
+    document = DocumentRecord(text="Rome is old.", spans=[Annotation(4, 7, "X")], where="x.jsonl:1")
     with pytest.raises(FormatError, match=r"x.jsonl:1: span 4-7 X \(' is'\) starts or ends inside"):
         prodigy.write([document], tmp_path / "out.jsonl")
     broken = Annotation(0, 12, "X", fragments=((0, 4), (8, 12)), ref="T1")
     with pytest.raises(FormatError, match="discontinuous span T1"):
-        prodigy.write([Document(text="Rome is old.", spans=[broken])], tmp_path / "out.jsonl")
+        prodigy.write([DocumentRecord(text="Rome is old.", spans=[broken])], tmp_path / "out.jsonl")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ import pytest
 
 from annotator.formats import conll
 from annotator.formats import spacy_docbin
-from annotator.formats.model import Annotation
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 from tests.unit.formats.test_conll import CONLL
 from tests.unit.formats.test_conll import SAMPLES
 from tests.unit.formats.test_conll import SNIFF_KINDS
@@ -21,12 +21,12 @@ from tests.unit.formats.test_conll import make
 from tests.unit.formats.test_conll import sniff_files
 
 
-def layered(document: Document) -> list[tuple[int, int, str, str]]:
+def layered(document: DocumentRecord) -> list[tuple[int, int, str, str]]:
     """The document's spans as sorted (start, end, label, layer), no layer being "entity"."""
     return sorted((s.start, s.end, s.label, s.layer or "entity") for s in document.spans)
 
 
-def round_trip(tmp_path: Path, documents: list[Document]) -> list[Document]:
+def round_trip(tmp_path: Path, documents: list[DocumentRecord]) -> list[DocumentRecord]:
     """documents written to a DocBin and read back."""
     return spacy_docbin.read(spacy_docbin.write(documents, tmp_path / "out.spacy")[0])
 
@@ -42,7 +42,7 @@ def test_demo_reads_the_same_spans_as_its_prodigy_jsonl():
     assert document.spans[0].layer == "entity"
 
 
-def _with_layers() -> list[Document]:
+def _with_layers() -> list[DocumentRecord]:
     """Generated documents plus spans in other layers, nested, overlapping, across lines and
     on whitespace."""
     text = "First line by Acme Corp.\r\n\r\nSecond  line in  New York.\r\n"
@@ -52,8 +52,8 @@ def _with_layers() -> list[Document]:
              ("  line", "STANCE", "stance"), ("Acme Corp.\r\n", "X", "stance")),
         make("edges", "Ed Sheeran  sings\n", ("Ed ", "PER"), (" Sheeran", "PER", "x"),
              ("  ", "WS", "y"), ("sings\n", "V", "y")),
-        Document(text="", id="empty"),
-        Document(text=" \r\n ", id="blank", spans=[Annotation(1, 3, "NL")]),
+        DocumentRecord(text="", id="empty"),
+        DocumentRecord(text=" \r\n ", id="blank", spans=[Annotation(1, 3, "NL")]),
     ]  # fmt: skip
     return generated() + extra
 
@@ -99,7 +99,7 @@ def test_random_texts_and_spans_align_exactly(tmp_path, seed):
             end = generator.randint(start + 1, len(text))
             layer = generator.choice([None, "entity", "claim"])
             spans.append(Annotation(start, end, generator.choice("AB"), layer=layer))
-        documents.append(Document(text=text, id=f"r{number}", spans=spans))
+        documents.append(DocumentRecord(text=text, id=f"r{number}", spans=spans))
     back = round_trip(tmp_path, documents)
     for original, read in zip(documents, back, strict=True):
         assert read.text == original.text
@@ -137,7 +137,7 @@ def test_not_a_docbin_is_refused_naming_the_file(tmp_path, content):
 
 
 def test_span_out_of_range_is_refused(tmp_path):
-    document = Document(text="abc", id="d", spans=[Annotation(1, 9, "X")])
+    document = DocumentRecord(text="abc", id="d", spans=[Annotation(1, 9, "X")])
     with pytest.raises(FormatError, match=r"d: span X \[1, 9\) is out of range"):
         spacy_docbin.write([document], tmp_path / "out.spacy")
 

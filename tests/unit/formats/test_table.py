@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import table
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 DOCCANO = Path(__file__).resolve().parents[2] / "fixtures" / "text" / "doccano"
 UTF16_CSV = DOCCANO / "import_tests" / "example.utf16.csv"
@@ -36,7 +36,7 @@ def write_bytes(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-def texts(documents: list[Document]) -> list[str]:
+def texts(documents: list[DocumentRecord]) -> list[str]:
     """The texts of documents, in order."""
     return [document.text for document in documents]
 
@@ -48,9 +48,9 @@ def test_doccano_utf16_csv():
     """UTF-16LE with BOM and CRLF rows: decoded, parsed, label kept in meta."""
     documents = table.read(UTF16_CSV)
     assert documents == [
-        Document(text="AAA", meta={"label": "Positive"}, where=f"{UTF16_CSV}:row 2"),
-        Document(text="BBB", meta={"label": "Positive"}, where=f"{UTF16_CSV}:row 3"),
-        Document(text="CCC", meta={"label": "Negative"}, where=f"{UTF16_CSV}:row 4"),
+        DocumentRecord(text="AAA", meta={"label": "Positive"}, where=f"{UTF16_CSV}:row 2"),
+        DocumentRecord(text="BBB", meta={"label": "Positive"}, where=f"{UTF16_CSV}:row 3"),
+        DocumentRecord(text="CCC", meta={"label": "Negative"}, where=f"{UTF16_CSV}:row 4"),
     ]
 
 
@@ -97,12 +97,14 @@ def test_out_of_order_columns(tmp_path):
         b"label,source,text\r\npositive,AFP,Guaido spoke.\r\n,,Maduro replied.\r\n",
     )
     assert table.read(path) == [
-        Document(
+        DocumentRecord(
             text="Guaido spoke.",
             meta={"label": "positive", "source": "AFP"},
             where=f"{path}:row 2",
         ),
-        Document(text="Maduro replied.", meta={"label": "", "source": ""}, where=f"{path}:row 3"),
+        DocumentRecord(
+            text="Maduro replied.", meta={"label": "", "source": ""}, where=f"{path}:row 3"
+        ),
     ]
 
 
@@ -122,14 +124,14 @@ def test_id_and_title_columns(tmp_path):
         b"id,title,text,source\nn1,Caracas,Guaido spoke.,AFP\n,,Maduro.,\n",
     )
     assert table.read(path) == [
-        Document(
+        DocumentRecord(
             text="Guaido spoke.",
             id="n1",
             title="Caracas",
             meta={"source": "AFP"},
             where=f"{path}:row 2",
         ),
-        Document(text="Maduro.", meta={"source": ""}, where=f"{path}:row 3"),
+        DocumentRecord(text="Maduro.", meta={"source": ""}, where=f"{path}:row 3"),
     ]
 
 
@@ -246,8 +248,8 @@ def test_write_bytes(tmp_path):
     """UTF-8, comma-separated, id/title/text, CRLF row ends, quoting only where needed."""
     out = tmp_path / "out.csv"
     documents = [
-        Document(text="Guaido spoke.\nThen left.", id="n1", title="Caracas, today"),
-        Document(text='He said "no".', meta={"source": "AFP"}),
+        DocumentRecord(text="Guaido spoke.\nThen left.", id="n1", title="Caracas, today"),
+        DocumentRecord(text='He said "no".', meta={"source": "AFP"}),
     ]
     assert table.write(documents, out) == [out]
     assert out.read_bytes() == (
@@ -261,7 +263,7 @@ def test_round_trip_write_read(tmp_path):
     """Texts (CRLF, CR, emoji, ZWJ, flags, combining marks), ids and titles come back as written."""
     out = tmp_path / "round.csv"
     documents = [
-        Document(text=text, id=f"n{number}" if number % 2 else None, title=f"T {number}")
+        DocumentRecord(text=text, id=f"n{number}" if number % 2 else None, title=f"T {number}")
         for number, text in enumerate(UNICODE_TEXTS)
     ]
     table.write(documents, out)
@@ -275,7 +277,7 @@ def test_round_trip_of_a_long_article(tmp_path):
     """A text longer than the csv module's default field limit (131,072) reads back whole."""
     out = tmp_path / "long.csv"
     text = 'Guaido spoke, "loudly".\r\n' * 12_000
-    table.write([Document(text=text, id="long")], out)
+    table.write([DocumentRecord(text=text, id="long")], out)
     [document] = table.read(out)
     assert len(document.text) == 300_000
     assert document.text == text

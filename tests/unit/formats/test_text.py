@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import text
-from annotator.formats.model import Document
-from annotator.formats.model import FormatError
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "text"
 DOCCANO_TXT = FIXTURES / "doccano" / "import_tests" / "example.txt"
@@ -114,7 +114,7 @@ def test_read_keeps_the_text_exactly(tmp_path):
     """One document per file, id = file stem, CRLF and the BOM-less text as decoded."""
     path = tmp_path / "001_story.txt"
     path.write_bytes(codecs.BOM_UTF8 + SAMPLE.encode("utf-8"))
-    assert text.read(path) == [Document(text=SAMPLE, id="001_story", where=str(path))]
+    assert text.read(path) == [DocumentRecord(text=SAMPLE, id="001_story", where=str(path))]
 
 
 def test_read_utf16_file_with_crlf(tmp_path):

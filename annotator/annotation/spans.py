@@ -1,0 +1,188 @@
+"""Creating, relabelling and deleting spans, and an annotator's progress on a document.
+
+The htmx views, the JSON API, the importer and the CLI all call these functions, so this is
+the one place that decides what a valid span is. Offsets are code points (`annotator.text.offsets`).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam
+from sqlalchemy import delete
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from annotator.annotation.documents import DocumentText
+from annotator.annotation.rules import ExistingSpan
+from annotator.annotation.rules import check_span
+from annotator.annotation.rules import resolve_label
+from annotator.annotation.status import start_progress
+from annotator.db.engine import writing
+from annotator.errors import AnnotationError
+from annotator.errors import ConflictError
+from annotator.errors import NotFoundError
+from annotator.models.annotations import Span
+from annotator.models.base import utc_now
+from annotator.models.documents import Document
+from annotator.models.people import Annotator
+from annotator.schema.catalog import LabelCatalog
+from annotator.schema.catalog import LabelInfo
+
+
+@dataclass(frozen=True)
+class SpanView:
+    """A stored span with its label resolved, as pages, the API and exports show it."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    label: LabelInfo
+    document_id: str
+
+
+_SPANS_TOUCHING = select(Span.id, Span.start, Span.end, Span.label_id).where(
+    Span.document_id == bindparam("document_id"),
+    Span.annotator_id == bindparam("annotator_id"),
+    Span.start < bindparam("end"),
+    Span.end > bindparam("start"),
+)
+_INSERT_SPAN = insert(Span)
+
+
+def _spans_touching(
+    session: Session, document_id: str, annotator_id: int, start: int, end: int
+) -> list[ExistingSpan]:
+    """The annotator's spans in the document that overlap [start, end)."""
+    parameters = {
+        "document_id": document_id,
+        "annotator_id": annotator_id,
+        "start": start,
+        "end": end,
+    }
+    rows = session.connection().execute(_SPANS_TOUCHING, parameters)
+    return [ExistingSpan(*row) for row in rows]
+
+
+def create_span(
+    session: Session,
+    *,
+    document: Document | DocumentText,
+    annotator: Annotator,
+    label_name: str,
+    start: int,
+    end: int,
+    catalog: LabelCatalog,
+) -> SpanView:
+    """Check and save a new span, marking the document in progress; commits."""
+    label = resolve_label(catalog, label_name)
+    if isinstance(start, int) and isinstance(end, int):
+        others = _spans_touching(session, document.id, annotator.id, start, end)
+    else:
+        others = []
+    check_span(document.text, label, start, end, others, catalog)
+    now = utc_now()
+    span_text = document.text[start:end]
+    row = {
+        "document_id": document.id,
+        "annotator_id": annotator.id,
+        "label_id": label.id,
+        "start": start,
+        "end": end,
+        "text": span_text,
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:
+        with writing(session):
+            span_id = session.connection().execute(_INSERT_SPAN, row).inserted_primary_key[0]
+            start_progress(session, document.id, annotator.id)
+            session.commit()
+    except IntegrityError:
+        # A request racing this one saved the same span, or this document's status row.
+        session.rollback()
+        touching = _spans_touching(session, document.id, annotator.id, start, end)
+        if any((s.start, s.end, s.label_id) == (start, end, label.id) for s in touching):
+            raise AnnotationError(
+                f"{label.name} [{start}, {end}) '{span_text}' is already annotated"
+            ) from None
+        raise ConflictError(
+            "another change to this document was saved at the same moment; try again"
+        ) from None
+    return SpanView(span_id, start, end, span_text, label, document.id)
+
+
+def _own_span(session: Session, span_id: int, annotator: Annotator) -> Span:
+    """The annotator's span with this id, or NotFoundError for a stale edit."""
+    span = session.get(Span, span_id)
+    if span is None or span.annotator_id != annotator.id:
+        raise NotFoundError(
+            f"span {span_id} no longer exists (deleted elsewhere?); reload to see what is saved"
+        )
+    return span
+
+
+def relabel_span(
+    session: Session,
+    *,
+    span_id: int,
+    annotator: Annotator,
+    label_name: str,
+    catalog: LabelCatalog,
+) -> SpanView:
+    """Give an existing span another label, under the same checks as a new one; commits."""
+    span = _own_span(session, span_id, annotator)
+    label = resolve_label(catalog, label_name)
+    document = session.get(Document, span.document_id)
+    if label.id != span.label_id:
+        others = [
+            other
+            for other in _spans_touching(
+                session, span.document_id, annotator.id, span.start, span.end
+            )
+            if other.id != span.id
+        ]
+        check_span(document.text, label, span.start, span.end, others, catalog)
+        with writing(session):
+            session.execute(
+                update(Span)
+                .where(Span.id == span.id)
+                .values(label_id=label.id, updated_at=utc_now())
+            )
+            session.commit()
+    return SpanView(span.id, span.start, span.end, span.text, label, span.document_id)
+
+
+def delete_span(session: Session, *, span_id: int, annotator: Annotator) -> Span:
+    """Delete the annotator's span; commits and returns what was deleted."""
+    span = _own_span(session, span_id, annotator)
+    with writing(session):
+        session.execute(delete(Span).where(Span.id == span.id))
+        session.commit()
+    return span
+
+
+def list_spans(
+    session: Session, document_id: str, annotator_id: int, catalog: LabelCatalog
+) -> list[SpanView]:
+    """The annotator's spans in a document, sorted by (start, end, label)."""
+    rows = session.execute(
+        select(Span.id, Span.start, Span.end, Span.text, Span.label_id).where(
+            Span.document_id == document_id, Span.annotator_id == annotator_id
+        )
+    )
+    views = [
+        SpanView(
+            id=row.id,
+            start=row.start,
+            end=row.end,
+            text=row.text,
+            label=catalog.by_id[row.label_id],
+            document_id=document_id,
+        )
+        for row in rows
+    ]
+    views.sort(key=lambda view: (view.start, view.end, view.label.name))
+    return views

@@ -1,0 +1,68 @@
+"""`annotator serve`: the app under gunicorn, a production WSGI server."""
+
+import os
+
+import click
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from annotator.cli.context import command_app
+from annotator.db.session import engine_of
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn serving an app object made in this process, configured from our options."""
+
+    def __init__(self, app: Flask, options: dict) -> None:
+        self.app = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.app
+
+
+def run_gunicorn(app: Flask, *, bind: str, workers: int, threads: int) -> None:
+    """Serve app until interrupted."""
+    engine = engine_of(app)
+
+    def post_fork(_server, _worker) -> None:
+        # A connection inherited from the parent (an SQLite file handle above all) must never
+        # be shared between processes: each worker opens its own.
+        engine.dispose(close=False)
+
+    options = {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "post_fork": post_fork,
+        "accesslog": None,
+        # gunicorn 27 opens a control socket in ~/.gunicorn; two servers would share it.
+        "control_socket_disable": True,
+    }
+    _Gunicorn(app, options).run()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    envvar="ANNOTATOR_WORKERS",
+    default=min(os.cpu_count() or 1, 4),
+    show_default="CPU cores, at most 4",
+    type=click.IntRange(min=1),
+    help="Worker processes: one per core lets Python use every core.",
+)
+@click.option("--threads", envvar="ANNOTATOR_THREADS", default=4, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app with gunicorn, a production WSGI server."""
+    app = command_app(ctx)  # once, before the workers start: the seeds are imported once
+    click.echo(f"annotator on http://{host}:{port}/ (database {app.config['DATABASE_URL']})")
+    run_gunicorn(app, bind=f"{host}:{port}", workers=workers, threads=threads)

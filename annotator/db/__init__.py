@@ -1,0 +1,1 @@
+"""Engines, sessions and the one transaction per user action; bulk inserts; migrations."""

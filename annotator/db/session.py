@@ -1,0 +1,59 @@
+"""Database engine and per-request session.
+
+Everything that knows which database is behind the URL lives here: SQLite gets its pragmas
+(foreign keys, WAL, a busy timeout) in a connect listener; any other SQLAlchemy URL (PostgreSQL)
+is used as it is.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from flask import current_app
+from flask import g
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from annotator import models  # noqa: F401  (tables must be imported before create_all)
+from annotator.db.engine import make_engine
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["annotator.engine"], expire_on_commit=False)
+    return g.db_session
+
+
+def close_session(error: BaseException | None = None) -> None:
+    """Roll back what a failed request left and close its session."""
+    session = g.pop("db_session", None)
+    if session is None:
+        return
+    if error is not None:
+        session.rollback()
+    session.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session for the CLI and scripts: committed by the caller, rolled back on error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine for the app's DATABASE_URL and close sessions at teardown."""
+    app.extensions["annotator.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
+
+
+def engine_of(app: Flask) -> Engine:
+    """The app's engine."""
+    return app.extensions["annotator.engine"]

@@ -1,0 +1,1 @@
+"""Suggestions: pending spans from models, pattern files or imports, and their decisions."""
