@@ -7,10 +7,10 @@ from annotator.models.people import Annotator
 
 
 def get_annotator(session: Session, name: str) -> Annotator:
-    """The annotator called name, created on first use."""
+    """The annotator called name, created (flushed, not committed) on first use."""
     annotator = session.execute(select(Annotator).where(Annotator.name == name)).scalar()
     if annotator is None:
         annotator = Annotator(name=name)
         session.add(annotator)
-        session.commit()
+        session.flush()
     return annotator

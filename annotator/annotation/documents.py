@@ -6,12 +6,20 @@ from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlmodel import Session
 
+from annotator.db.engine import holds_write_gate
+from annotator.db.engine import is_sqlite
 from annotator.errors import NotFoundError
 from annotator.models.documents import Document
 
 # The span path's statements, built once: SQLAlchemy then reuses their compiled form, and they
 # run on the session's connection, skipping ORM bookkeeping (see the benchmark in bench/).
 _DOCUMENT_TEXT = select(Document.id, Document.text).where(Document.id == bindparam("document_id"))
+
+_LOCK_DOCUMENT = (
+    select(Document.id)
+    .where(Document.id == bindparam("document_id"))
+    .with_for_update(key_share=True)
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,21 @@ def get_document_text(session: Session, document_id: str) -> DocumentText:
     if row is None:
         raise NotFoundError(f"document '{document_id}' does not exist")
     return DocumentText(row.id, row.text)
+
+
+def lock_document(session: Session, document_id: str) -> None:
+    """Lock the document for this transaction: writers of one document take turns, so the
+    checks that read its rows (overlap, duplicates, status) see every committed change.
+
+    SQLite has one writer at a time already (the write gate that `transaction` holds);
+    elsewhere the document row is locked FOR NO KEY UPDATE (others may still insert rows that
+    refer to it, so an import does not wait on it)."""
+    if is_sqlite(session):
+        if not holds_write_gate(session):
+            raise RuntimeError("a write outside annotator.db.session.transaction()")
+        return
+    if session.connection().execute(_LOCK_DOCUMENT, {"document_id": document_id}).first() is None:
+        raise NotFoundError(f"document '{document_id}' does not exist")
 
 
 def get_document(session: Session, document_id: str) -> Document:

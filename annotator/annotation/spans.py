@@ -11,17 +11,15 @@ from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from annotator.annotation.documents import DocumentText
+from annotator.annotation.documents import get_document_text
+from annotator.annotation.documents import lock_document
 from annotator.annotation.rules import ExistingSpan
 from annotator.annotation.rules import check_span
 from annotator.annotation.rules import resolve_label
 from annotator.annotation.status import start_progress
-from annotator.db.engine import writing
-from annotator.errors import AnnotationError
-from annotator.errors import ConflictError
 from annotator.errors import NotFoundError
 from annotator.models.annotations import Span
 from annotator.models.base import utc_now
@@ -50,6 +48,9 @@ _SPANS_TOUCHING = select(Span.id, Span.start, Span.end, Span.label_id).where(
     Span.end > bindparam("start"),
 )
 _INSERT_SPAN = insert(Span)
+_OWN_SPAN = select(Span.id, Span.document_id, Span.label_id, Span.start, Span.end, Span.text).where(
+    Span.id == bindparam("span_id"), Span.annotator_id == bindparam("annotator_id")
+)
 
 
 def _spans_touching(
@@ -76,7 +77,9 @@ def create_span(
     end: int,
     catalog: LabelCatalog,
 ) -> SpanView:
-    """Check and save a new span, marking the document in progress; commits."""
+    """Check and save a new span, marking the document in progress (flushed, not committed:
+    the caller's `transaction` commits)."""
+    lock_document(session, document.id)
     label = resolve_label(catalog, label_name)
     if isinstance(start, int) and isinstance(end, int):
         others = _spans_touching(session, document.id, annotator.id, start, end)
@@ -95,33 +98,24 @@ def create_span(
         "created_at": now,
         "updated_at": now,
     }
-    try:
-        with writing(session):
-            span_id = session.connection().execute(_INSERT_SPAN, row).inserted_primary_key[0]
-            start_progress(session, document.id, annotator.id)
-            session.commit()
-    except IntegrityError:
-        # A request racing this one saved the same span, or this document's status row.
-        session.rollback()
-        touching = _spans_touching(session, document.id, annotator.id, start, end)
-        if any((s.start, s.end, s.label_id) == (start, end, label.id) for s in touching):
-            raise AnnotationError(
-                f"{label.name} [{start}, {end}) '{span_text}' is already annotated"
-            ) from None
-        raise ConflictError(
-            "another change to this document was saved at the same moment; try again"
-        ) from None
+    span_id = session.connection().execute(_INSERT_SPAN, row).inserted_primary_key[0]
+    start_progress(session, document.id, annotator.id)
     return SpanView(span_id, start, end, span_text, label, document.id)
 
 
-def _own_span(session: Session, span_id: int, annotator: Annotator) -> Span:
-    """The annotator's span with this id, or NotFoundError for a stale edit."""
-    span = session.get(Span, span_id)
-    if span is None or span.annotator_id != annotator.id:
+def _own_span(session: Session, span_id: int, annotator: Annotator):
+    """The annotator's span with this id, read after locking its document, or NotFoundError
+    for a stale edit (deleted elsewhere, or never theirs)."""
+    parameters = {"span_id": span_id, "annotator_id": annotator.id}
+    row = session.connection().execute(_OWN_SPAN, parameters).first()
+    if row is not None:
+        lock_document(session, row.document_id)
+        row = session.connection().execute(_OWN_SPAN, parameters).first()
+    if row is None:
         raise NotFoundError(
             f"span {span_id} no longer exists (deleted elsewhere?); reload to see what is saved"
         )
-    return span
+    return row
 
 
 def relabel_span(
@@ -132,10 +126,9 @@ def relabel_span(
     label_name: str,
     catalog: LabelCatalog,
 ) -> SpanView:
-    """Give an existing span another label, under the same checks as a new one; commits."""
+    """Give an existing span another label, under the same checks as a new one (flushed)."""
     span = _own_span(session, span_id, annotator)
     label = resolve_label(catalog, label_name)
-    document = session.get(Document, span.document_id)
     if label.id != span.label_id:
         others = [
             other
@@ -144,23 +137,25 @@ def relabel_span(
             )
             if other.id != span.id
         ]
+        document = get_document_text(session, span.document_id)
         check_span(document.text, label, span.start, span.end, others, catalog)
-        with writing(session):
-            session.execute(
-                update(Span)
-                .where(Span.id == span.id)
-                .values(label_id=label.id, updated_at=utc_now())
-            )
-            session.commit()
+        session.execute(
+            update(Span).where(Span.id == span.id).values(label_id=label.id, updated_at=utc_now())
+        )
     return SpanView(span.id, span.start, span.end, span.text, label, span.document_id)
 
 
-def delete_span(session: Session, *, span_id: int, annotator: Annotator) -> Span:
-    """Delete the annotator's span; commits and returns what was deleted."""
+def delete_span(session: Session, *, span_id: int, annotator: Annotator):
+    """Delete the annotator's span (flushed); its row as it was, or NotFoundError when another
+    request deleted it first."""
     span = _own_span(session, span_id, annotator)
-    with writing(session):
-        session.execute(delete(Span).where(Span.id == span.id))
-        session.commit()
+    deleted = session.execute(
+        delete(Span).where(Span.id == span.id, Span.annotator_id == annotator.id)
+    ).rowcount
+    if deleted != 1:
+        raise NotFoundError(
+            f"span {span_id} no longer exists (deleted elsewhere?); reload to see what is saved"
+        )
     return span
 
 

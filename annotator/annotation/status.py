@@ -5,7 +5,7 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotator.db.engine import writing
+from annotator.annotation.documents import lock_document
 from annotator.errors import AnnotationError
 from annotator.models.annotations import DocumentStatus
 from annotator.models.annotations import Status
@@ -45,18 +45,18 @@ def document_status(session: Session, document_id: str, annotator_id: int) -> St
 def set_status(
     session: Session, *, document: Document, annotator: Annotator, status: str
 ) -> Status:
-    """Record the annotator's status on a document (done, skipped, ...); commits."""
+    """Record the annotator's status on a document (done, skipped, ...); flushed."""
     try:
         new_status = Status(status)
     except ValueError:
         known = ", ".join(item.value for item in Status)
         raise AnnotationError(f"unknown status '{status}' (one of: {known})") from None
-    row = session.get(DocumentStatus, (document.id, annotator.id))
+    lock_document(session, document.id)
+    row = session.get(DocumentStatus, (document.id, annotator.id), populate_existing=True)
     if row is None:
         row = DocumentStatus(document_id=document.id, annotator_id=annotator.id)
     row.status = new_status.value
     row.updated_at = utc_now()
-    with writing(session):
-        session.add(row)
-        session.commit()
+    session.add(row)
+    session.flush()
     return new_status

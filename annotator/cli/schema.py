@@ -5,6 +5,7 @@ import click
 from annotator.cli.context import command_app
 from annotator.db.session import engine_of
 from annotator.db.session import session_scope
+from annotator.db.session import transaction
 from annotator.schema.stored import SchemaInUseError
 from annotator.schema.stored import install_schema
 from annotator.schema.stored import stored_schema
@@ -35,9 +36,8 @@ def schema_load(ctx: click.Context, schema_file: str) -> None:
     app = command_app(ctx, seeds=False)
     try:
         new_schema = load_schema(schema_file)
-        with session_scope(engine_of(app)) as session:
+        with session_scope(engine_of(app)) as session, transaction(session):
             install_schema(session, new_schema)
-            session.commit()
     except (SchemaError, SchemaInUseError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"schema loaded: {len(new_schema.label_names)} labels")

@@ -5,8 +5,9 @@ from pathlib import Path
 import click
 
 from annotator.errors import AnnotationError
+from annotator.suggestions.from_patterns import add_suggestions
 from annotator.suggestions.from_patterns import check_pattern_labels
-from annotator.suggestions.from_patterns import suggest_from_patterns
+from annotator.suggestions.from_patterns import match_documents
 from annotator.suggestions.pattern_files import PHRASE_ATTRS
 from annotator.suggestions.pattern_files import PatternError
 from annotator.suggestions.pattern_files import load_patterns
@@ -48,6 +49,7 @@ def suggest_command(
     from annotator.cli.context import command_app
     from annotator.db.session import engine_of
     from annotator.db.session import session_scope
+    from annotator.db.session import transaction
     from annotator.schema.catalog import load_catalog
 
     app = command_app(ctx, seeds=False)
@@ -58,9 +60,12 @@ def suggest_command(
             catalog = load_catalog(session)
             check_pattern_labels(patterns, catalog, patterns_path)
             matcher = PatternMatcher(patterns, phrase_matcher_attr.upper())
-            report = suggest_from_patterns(
+            matches = match_documents(
                 session, matcher=matcher, catalog=catalog, source=source, document_ids=document_ids
             )
+            session.rollback()  # end the reads before the write transaction
+            with transaction(session):
+                report = add_suggestions(session, matches, catalog)
     except (PatternError, AnnotationError) as error:
         raise click.ClickException(str(error)) from None
     labels = ", ".join(f"{label} {count}" for label, count in sorted(report.by_label.items()))

@@ -31,16 +31,24 @@ class _WriteGate:
         self._path = f"{database}.write-lock" if database and database != ":memory:" else None
         self._handle = None
         self._pid = None
+        self._owner: int | None = None
 
     def __enter__(self) -> None:
         self._threads.acquire()
         if self._path is not None:
             fcntl.flock(self._file(), fcntl.LOCK_EX)
+        self._owner = threading.get_ident()
 
     def __exit__(self, *_exc) -> None:
+        self._owner = None
         if self._path is not None:
             fcntl.flock(self._file(), fcntl.LOCK_UN)
         self._threads.release()
+
+    @property
+    def held_here(self) -> bool:
+        """True while this thread holds the gate."""
+        return self._owner == threading.get_ident()
 
     def _file(self):
         """This process's own handle: one inherited across fork would be shared, and an
@@ -84,6 +92,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def writing(session: Session):
-    """Hold around a write transaction (first write to commit): serialises SQLite writers."""
+    """Hold around a write transaction (first check to commit): serialises SQLite writers.
+    Elsewhere (PostgreSQL) writers lock the rows they check instead (`lock_document`)."""
     lock = _write_locks.get(id(session.get_bind()))
     return lock if lock is not None else nullcontext()
+
+
+def is_sqlite(session: Session) -> bool:
+    """True when the session's database is SQLite (its writers queue on the write gate)."""
+    return id(session.get_bind()) in _write_locks
+
+
+def holds_write_gate(session: Session) -> bool:
+    """True when this thread holds the session's SQLite write gate."""
+    lock = _write_locks.get(id(session.get_bind()))
+    return lock is not None and lock.held_here

@@ -12,10 +12,13 @@ from flask import Flask
 from flask import current_app
 from flask import g
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from annotator import models  # noqa: F401  (tables must be imported before create_all)
 from annotator.db.engine import make_engine
+from annotator.db.engine import writing
+from annotator.errors import ConflictError
 
 
 def get_session() -> Session:
@@ -46,6 +49,29 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """One user action: its checks and writes, committed once at the end or rolled back whole.
+
+    Service functions only flush; the request or command that calls them owns this. On SQLite
+    the action holds the write gate from its first check to its commit; on other databases the
+    services lock the rows their checks read (`annotator.annotation.documents.lock_document`).
+    A constraint that still catches a race (another writer won) becomes a ConflictError.
+    """
+    with writing(session):
+        try:
+            yield session
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise ConflictError(
+                "another change to the same data was saved at the same moment; try again"
+            ) from None
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def init_app(app: Flask) -> None:

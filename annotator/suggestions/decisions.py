@@ -7,8 +7,8 @@ policy); the decision (accepted or rejected) is recorded on the suggestion, whic
 every annotator's page. Until accepted, a suggestion is never an annotation: exports, the
 JSON API and the statistics read spans only.
 
-Accepting is two commits (the span, then the decision): should the second fail, the span is
-there and accepting again just records the decision.
+Accepting is one transaction (the span and the decision, committed by the caller), so a
+failure leaves neither.
 """
 
 from dataclasses import dataclass
@@ -19,9 +19,9 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from annotator.annotation.documents import get_document_text
+from annotator.annotation.documents import lock_document
 from annotator.annotation.spans import SpanView
 from annotator.annotation.spans import create_span
-from annotator.db.engine import writing
 from annotator.errors import AnnotationError
 from annotator.errors import NotFoundError
 from annotator.models.annotations import Span
@@ -110,8 +110,12 @@ def list_suggestions(
 
 
 def _pending(session: Session, suggestion_id: int) -> Suggestion:
-    """The pending suggestion with this id, or NotFoundError saying why it is not."""
+    """The pending suggestion with this id, read after locking its document, or NotFoundError
+    saying why it is not pending."""
     row = session.get(Suggestion, suggestion_id)
+    if row is not None:
+        lock_document(session, row.document_id)
+        row = session.get(Suggestion, suggestion_id, populate_existing=True)
     if row is None:
         raise NotFoundError(
             f"suggestion {suggestion_id} no longer exists; reload to see what is pending"
@@ -125,14 +129,12 @@ def _pending(session: Session, suggestion_id: int) -> Suggestion:
 
 
 def _decide(session: Session, suggestion_id: int, status: SuggestionStatus) -> None:
-    """Record the decision on a pending suggestion; commits."""
-    with writing(session):
-        session.execute(
-            update(Suggestion)
-            .where(Suggestion.id == suggestion_id, Suggestion.status == PENDING)
-            .values(status=status.value)
-        )
-        session.commit()
+    """Record the decision on a pending suggestion (flushed)."""
+    session.execute(
+        update(Suggestion)
+        .where(Suggestion.id == suggestion_id, Suggestion.status == PENDING)
+        .values(status=status.value)
+    )
 
 
 def _existing_span(session: Session, row: Suggestion, annotator: Annotator) -> int | None:
@@ -177,7 +179,7 @@ def accept_suggestion(
     session: Session, *, suggestion_id: int, annotator: Annotator, catalog: LabelCatalog
 ) -> tuple[SuggestionView, SpanView]:
     """Accept a pending suggestion as the annotator's span; an AnnotationError from the span
-    rules leaves it pending. Commits."""
+    rules leaves it pending. Flushed; the caller's transaction commits."""
     row = _pending(session, suggestion_id)
     view = _view(row, catalog)
     return view, _accept(session, row, annotator, catalog)
@@ -186,7 +188,7 @@ def accept_suggestion(
 def reject_suggestion(
     session: Session, *, suggestion_id: int, catalog: LabelCatalog
 ) -> SuggestionView:
-    """Mark a pending suggestion rejected, for every annotator. Commits."""
+    """Mark a pending suggestion rejected, for every annotator (flushed)."""
     row = _pending(session, suggestion_id)
     _decide(session, row.id, SuggestionStatus.REJECTED)
     return _view(row, catalog)
@@ -198,6 +200,7 @@ def accept_all(
     """Accept every pending suggestion of the document in (start, end) order, skipping (and
     reporting) those the span rules refuse; they stay pending."""
     get_document_text(session, document_id)  # NotFoundError for a document that is gone
+    lock_document(session, document_id)
     report = AcceptAllReport()
     for view in list_suggestions(session, document_id=document_id, catalog=catalog):
         row = session.get(Suggestion, view.id)

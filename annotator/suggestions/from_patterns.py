@@ -7,12 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from annotator.db.engine import writing
 from annotator.errors import AnnotationError
-from annotator.errors import ConflictError
 from annotator.errors import NotFoundError
 from annotator.models.documents import Document
 from annotator.models.suggestions import Suggestion
@@ -49,40 +46,69 @@ def check_pattern_labels(patterns, catalog: LabelCatalog, path: str | Path) -> N
         raise AnnotationError(f"{path}: labels the schema lacks: {listed} (it has: {known})")
 
 
-def suggest_from_patterns(
+@dataclass
+class PatternMatches:
+    """Every match of the patterns in the documents, as suggestion rows not yet written."""
+
+    documents: int
+    rows: list[dict]
+
+
+def match_documents(
     session: Session,
     *,
     matcher: PatternMatcher,
     catalog: LabelCatalog,
     source: str,
     document_ids: Sequence[str] = (),
-) -> SuggestReport:
-    """Add a pending suggestion for every pattern match in the documents (all when none are
-    named), skipping those the source already suggested (whatever was decided). Matching
-    happens before the one short write transaction; commits."""
+) -> PatternMatches:
+    """Match the patterns in the documents (all when none are named). Only reads: matching
+    runs outside the write transaction, which `add_suggestions` then keeps short."""
     ids = list(dict.fromkeys(document_ids)) or list(
         session.execute(select(Document.id).order_by(Document.id)).scalars()
     )
     _check_documents(session, ids)
-    report = SuggestReport(documents=len(ids))
     rows = []
     for first in range(0, len(ids), BATCH):
-        batch = ids[first : first + BATCH]
-        rows.extend(_suggestion_rows(session, batch, matcher, catalog, source, report))
-    session.rollback()  # end the read transaction before taking the write lock
-    try:
-        with writing(session):
-            for first in range(0, len(rows), BATCH):
-                session.connection().execute(
-                    insert(Suggestion.__table__), rows[first : first + BATCH]
-                )
-            session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError(
-            f"suggestions of source '{source}' were added at the same moment; run it again"
-        ) from None
+        rows.extend(_match_rows(session, ids[first : first + BATCH], matcher, catalog, source))
+    return PatternMatches(documents=len(ids), rows=rows)
+
+
+def add_suggestions(
+    session: Session, matches: PatternMatches, catalog: LabelCatalog
+) -> SuggestReport:
+    """Add the matches the source has not suggested yet (whatever was decided); flushed, in
+    the caller's transaction, which also covers this check of what is already there."""
+    report = SuggestReport(documents=matches.documents)
+    names = {label.id: name for name, label in catalog.by_name.items()}
+    for first in range(0, len(matches.rows), BATCH):
+        batch = matches.rows[first : first + BATCH]
+        known = _known_keys(session, batch)
+        new_rows = []
+        for row in batch:
+            key = (row["document_id"], row["label_id"], row["start"], row["end"])
+            if key in known:
+                report.existing += 1
+                continue
+            known.add(key)
+            new_rows.append(row)
+            label = names[row["label_id"]]
+            report.by_label[label] = report.by_label.get(label, 0) + 1
+        report.added += len(new_rows)
+        if new_rows:
+            session.connection().execute(insert(Suggestion.__table__), new_rows)
     return report
+
+
+def _known_keys(session: Session, rows: list[dict]) -> set[tuple]:
+    """(document, label, start, end) of the suggestions the rows' source already made in the
+    rows' documents."""
+    source = rows[0]["source"]
+    ids = {row["document_id"] for row in rows}
+    query = select(
+        Suggestion.document_id, Suggestion.label_id, Suggestion.start, Suggestion.end
+    ).where(Suggestion.source == source, Suggestion.document_id.in_(ids))
+    return set(session.execute(query).all())
 
 
 def _check_documents(session: Session, ids: list[str]) -> None:
@@ -96,32 +122,19 @@ def _check_documents(session: Session, ids: list[str]) -> None:
         raise NotFoundError(f"no such document: {', '.join(missing)}")
 
 
-def _suggestion_rows(session, ids, matcher, catalog, source, report) -> list[dict]:
-    """New suggestion rows for one batch of documents; counts go into report."""
+def _match_rows(session, ids, matcher, catalog, source) -> list[dict]:
+    """Suggestion rows for every match in one batch of documents."""
     texts = dict(
         session.execute(select(Document.id, Document.text).where(Document.id.in_(ids))).all()
-    )
-    known = set(
-        session.execute(
-            select(
-                Suggestion.document_id, Suggestion.label_id, Suggestion.start, Suggestion.end
-            ).where(Suggestion.source == source, Suggestion.document_id.in_(ids))
-        ).all()
     )
     rows = []
     for document_id in ids:
         text = texts[document_id]
         for match in matcher.match(text):
-            label_id = catalog.by_name[match.label].id
-            if (document_id, label_id, match.start, match.end) in known:
-                report.existing += 1
-                continue
-            report.added += 1
-            report.by_label[match.label] = report.by_label.get(match.label, 0) + 1
             rows.append(
                 {
                     "document_id": document_id,
-                    "label_id": label_id,
+                    "label_id": catalog.by_name[match.label].id,
                     "start": match.start,
                     "end": match.end,
                     "text": text[match.start : match.end],

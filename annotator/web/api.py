@@ -16,6 +16,7 @@ from annotator.annotation.spans import relabel_span
 from annotator.annotation.status import document_status
 from annotator.annotation.status import set_status
 from annotator.db.session import get_session
+from annotator.db.session import transaction
 from annotator.errors import AnnotationError
 from annotator.models.annotations import SpanCreate
 from annotator.web.common import catalog
@@ -96,16 +97,17 @@ def add_span(document_id: str):
         wanted = SpanCreate.model_validate(_json_body())
     except ValidationError as error:
         raise AnnotationError(_validation_message(error)) from None
-    session = get_session()
-    span = create_span(
-        session,
-        document=get_document_text(session, document_id),
-        annotator=current_annotator(),
-        label_name=wanted.label,
-        start=wanted.start,
-        end=wanted.end,
-        catalog=catalog(),
-    )
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        span = create_span(
+            session,
+            document=get_document_text(session, document_id),
+            annotator=annotator,
+            label_name=wanted.label,
+            start=wanted.start,
+            end=wanted.end,
+            catalog=catalog(),
+        )
     return span_json(span), 201
 
 
@@ -113,31 +115,33 @@ def add_span(document_id: str):
 def change_span(span_id: int):
     """Relabel a span from {"label"}."""
     label = _json_body().get("label")
-    span = relabel_span(
-        get_session(),
-        span_id=span_id,
-        annotator=current_annotator(),
-        label_name=label,
-        catalog=catalog(),
-    )
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        span = relabel_span(
+            session, span_id=span_id, annotator=annotator, label_name=label, catalog=catalog()
+        )
     return span_json(span)
 
 
 @bp.delete("/spans/<int:span_id>")
 def remove_span(span_id: int):
     """Delete a span."""
-    span = delete_span(get_session(), span_id=span_id, annotator=current_annotator())
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        span = delete_span(session, span_id=span_id, annotator=annotator)
     return {"deleted": span.id}
 
 
 @bp.post("/documents/<document_id>/status")
 def change_status(document_id: str):
     """Set the current annotator's status from {"status"}."""
-    session = get_session()
-    status = set_status(
-        session,
-        document=get_document(session, document_id),
-        annotator=current_annotator(),
-        status=str(_json_body().get("status", "")),
-    )
+    annotator = current_annotator()
+    wanted = str(_json_body().get("status", ""))
+    with transaction(get_session()) as session:
+        status = set_status(
+            session,
+            document=get_document(session, document_id),
+            annotator=annotator,
+            status=wanted,
+        )
     return {"id": document_id, "status": status.value}

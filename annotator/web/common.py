@@ -4,7 +4,10 @@ from flask import current_app
 from flask import g
 
 from annotator.annotation.annotators import get_annotator
+from annotator.db.session import engine_of
 from annotator.db.session import get_session
+from annotator.db.session import session_scope
+from annotator.db.session import transaction
 from annotator.extensions import htmx
 from annotator.models.people import Annotator
 from annotator.schema.catalog import LabelCatalog
@@ -20,12 +23,14 @@ def catalog() -> LabelCatalog:
 def current_annotator() -> Annotator:
     """The local user until logins exist (ANNOTATOR_USER, else the OS user name).
 
-    Annotator rows are never changed once made, so each process looks a name up only once.
+    Annotator rows are never changed once made, so each process looks a name up only once; a
+    new name is registered in a transaction of its own. Call it before `transaction()`.
     """
     known = current_app.extensions.setdefault("annotator.annotators", {})
     name = current_app.config["ANNOTATOR_USER"]
     if name not in known:
-        known[name] = get_annotator(get_session(), name)
+        with session_scope(engine_of(current_app)) as session, transaction(session):
+            known[name] = get_annotator(session, name)
     return known[name]
 
 

@@ -18,6 +18,7 @@ from annotator.annotation.spans import list_spans
 from annotator.annotation.status import document_status
 from annotator.annotation.status import set_status
 from annotator.db.session import get_session
+from annotator.db.session import transaction
 from annotator.models.annotations import Status
 from annotator.suggestions.decisions import list_suggestions
 from annotator.text.offsets import BrowserOffsets
@@ -101,14 +102,15 @@ def span_list(document_id: str):
 @bp.post("/documents/<document_id>/status")
 def change_status(document_id: str):
     """Mark the document done, skipped or back in progress."""
-    session = get_session()
-    document = get_document(session, document_id)
-    status = set_status(
-        session,
-        document=document,
-        annotator=current_annotator(),
-        status=request.form.get("status", ""),
-    )
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        document = get_document(session, document_id)
+        status = set_status(
+            session,
+            document=document,
+            annotator=annotator,
+            status=request.form.get("status", ""),
+        )
     if wants_fragment():
         return render_template("documents/_status.html", document=document, status=status)
     return redirect(url_for("documents.annotate", document_id=document.id))

@@ -20,6 +20,7 @@ from annotator.annotation.spans import delete_span
 from annotator.annotation.spans import list_spans
 from annotator.annotation.spans import relabel_span
 from annotator.db.session import get_session
+from annotator.db.session import transaction
 from annotator.errors import AnnotationError
 from annotator.suggestions.decisions import list_suggestions
 from annotator.text.offsets import BrowserOffsets
@@ -101,37 +102,39 @@ def render_changes(
 @bp.post("/documents/<document_id>/spans")
 def create(document_id: str):
     """Save the selection as a span with the chosen label."""
-    session = get_session()
-    document = get_document_text(session, document_id)
-    start, end = code_point_span(
-        document.text,
-        _form_offset("start"),
-        _form_offset("end"),
-        exact=request.form.get("exact") == "1",
-    )
-    span = create_span(
-        session,
-        document=document,
-        annotator=current_annotator(),
-        label_name=request.form.get("label", ""),
-        start=start,
-        end=end,
-        catalog=catalog(),
-    )
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        document = get_document_text(session, document_id)
+        start, end = code_point_span(
+            document.text,
+            _form_offset("start"),
+            _form_offset("end"),
+            exact=request.form.get("exact") == "1",
+        )
+        span = create_span(
+            session,
+            document=document,
+            annotator=annotator,
+            label_name=request.form.get("label", ""),
+            start=start,
+            end=end,
+            catalog=catalog(),
+        )
     return render_changes(document, span.start, span.end, None)
 
 
 @bp.post("/spans/<int:span_id>/label")
 def relabel(span_id: int):
     """Give the selected span the label the user picked."""
-    session = get_session()
-    span = relabel_span(
-        session,
-        span_id=span_id,
-        annotator=current_annotator(),
-        label_name=request.form.get("label", ""),
-        catalog=catalog(),
-    )
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        span = relabel_span(
+            session,
+            span_id=span_id,
+            annotator=annotator,
+            label_name=request.form.get("label", ""),
+            catalog=catalog(),
+        )
     document = get_document_text(session, span.document_id)
     return render_changes(document, span.start, span.end, span.id)
 
@@ -139,7 +142,8 @@ def relabel(span_id: int):
 @bp.delete("/spans/<int:span_id>")
 def remove(span_id: int):
     """Delete the selected span."""
-    session = get_session()
-    span = delete_span(session, span_id=span_id, annotator=current_annotator())
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        span = delete_span(session, span_id=span_id, annotator=annotator)
     document = get_document_text(session, span.document_id)
     return render_changes(document, span.start, span.end, None)

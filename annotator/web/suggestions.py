@@ -14,6 +14,7 @@ from flask import url_for
 
 from annotator.annotation.documents import get_document_text
 from annotator.db.session import get_session
+from annotator.db.session import transaction
 from annotator.suggestions.decisions import SuggestionView
 from annotator.suggestions.decisions import accept_all
 from annotator.suggestions.decisions import accept_suggestion
@@ -66,30 +67,31 @@ def _decided(decided: SuggestionView, message: str | None = None):
 @bp.post("/suggestions/<int:suggestion_id>/accept")
 def accept(suggestion_id: int):
     """Make the suggestion the current annotator's span."""
-    suggestion, _span = accept_suggestion(
-        get_session(),
-        suggestion_id=suggestion_id,
-        annotator=current_annotator(),
-        catalog=catalog(),
-    )
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        suggestion, _span = accept_suggestion(
+            session, suggestion_id=suggestion_id, annotator=annotator, catalog=catalog()
+        )
     return _decided(suggestion)
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reject")
 def reject(suggestion_id: int):
     """Reject the suggestion, for every annotator."""
-    suggestion = reject_suggestion(get_session(), suggestion_id=suggestion_id, catalog=catalog())
+    with transaction(get_session()) as session:
+        suggestion = reject_suggestion(session, suggestion_id=suggestion_id, catalog=catalog())
     return _decided(suggestion)
 
 
 @bp.post("/documents/<document_id>/suggestions/accept-all")
 def accept_every(document_id: str):
     """Accept every pending suggestion of the document; report the ones that conflict."""
-    session = get_session()
-    document = get_document_text(session, document_id)
-    report = accept_all(
-        session, document_id=document.id, annotator=current_annotator(), catalog=catalog()
-    )
+    annotator = current_annotator()
+    with transaction(get_session()) as session:
+        document = get_document_text(session, document_id)
+        report = accept_all(
+            session, document_id=document.id, annotator=annotator, catalog=catalog()
+        )
     if not wants_fragment():
         return redirect(url_for("documents.annotate", document_id=document.id))
     pending = list_suggestions(session, document_id=document.id, catalog=catalog())
