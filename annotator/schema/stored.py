@@ -11,6 +11,8 @@ from annotator.models.project import Label
 from annotator.models.project import Layer
 from annotator.models.project import Setting
 from annotator.models.suggestions import Suggestion
+from annotator.schema.names import label_name_problem
+from annotator.schema.names import layer_name_problem
 from annotator.schema.toml_file import HOTKEY_ORDER
 from annotator.schema.toml_file import RESERVED_KEYS
 from annotator.schema.toml_file import LabelSpec
@@ -125,11 +127,16 @@ def _bump_revision(session: Session) -> None:
 _ADDED_COLOURS = ("#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff")
 
 
-def add_labels(session: Session, layers_of: dict[str, str]) -> None:
+def add_labels(session: Session, layers_of: dict[str, str], *, where: str = "import") -> None:
     """Add labels to the stored schema, each on the named layer (made when missing).
 
+    Names follow the schema file's rule (SchemaError naming `where` and the name otherwise).
     New labels get the next free hotkeys and a colour from a fixed palette (the caller commits).
     """
+    for label_name, layer_name in layers_of.items():
+        problem = label_name_problem(label_name) or layer_name_problem(layer_name)
+        if problem:
+            raise SchemaError(where, None, problem)
     schema = stored_schema(session)
     used_keys = {label.hotkey for layer in schema.layers for label in layer.labels}
     free_keys = [key for key in HOTKEY_ORDER if key not in used_keys and key not in RESERVED_KEYS]

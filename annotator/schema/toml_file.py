@@ -15,6 +15,9 @@ from typing import NoReturn
 
 import tomli_w
 
+from annotator.schema.names import label_name_problem
+from annotator.schema.names import layer_name_problem
+
 RESERVED_KEYS = frozenset("dnpsx")  # d=done, n=next, p=previous, s=skip, x=reject suggestion
 RESERVED_ACTIONS = {
     "d": "mark done",
@@ -24,8 +27,6 @@ RESERVED_ACTIONS = {
     "x": "reject suggestion",
 }
 HOTKEY_ORDER = "123456789abcdefghijklmnopqrstuvwxyz"
-LAYER_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
-LABEL_NAME_RE = re.compile(r"[A-Z][A-Z0-9_-]*")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 FILE_COMMENT = (
     "# annotator label schema: layers in display order, each with its labels in hotkey order.\n"
@@ -52,9 +53,9 @@ _TOML_ERROR_RE = re.compile(r"(.*) \(at (?:line (\d+), column (\d+)|end of docum
 class SchemaError(ValueError):
     """An invalid schema; str() is '<file>:<line>: <problem>' so the user can find it."""
 
-    def __init__(self, filename: str, line: int, problem: str) -> None:
+    def __init__(self, filename: str, line: int | None, problem: str) -> None:
         """Keep the parts as attributes and format the message."""
-        super().__init__(f"{filename}:{line}: {problem}")
+        super().__init__(f"{filename}:{line}: {problem}" if line else f"{filename}: {problem}")
         self.filename = filename
         self.line = line
         self.problem = problem
@@ -207,12 +208,13 @@ class _Parser:
 
     def name(self, table: _Table, line: int, kind: str) -> str:
         """The `name` of a layer or label table, checked for its pattern and duplicates."""
-        pattern = LAYER_NAME_RE if kind == "layer" else LABEL_NAME_RE
+        problem_of = layer_name_problem if kind == "layer" else label_name_problem
         seen = self.layer_lines if kind == "layer" else self.label_lines
         name = self.get(table, "name", str, line)
         name_line = self.pos.key("name", line)
-        if not pattern.fullmatch(name):
-            self.fail(name_line, f"{kind} name '{name}' must match ^{pattern.pattern}$")
+        problem = problem_of(name)
+        if problem:
+            self.fail(name_line, problem)
         if name in seen:
             self.fail(name_line, f"{kind} '{name}' is defined twice (first at line {seen[name]})")
         seen[name] = name_line

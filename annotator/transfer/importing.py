@@ -214,7 +214,7 @@ def _ensure_labels(
         raise FormatError(
             report.path, f"labels the schema lacks: {listed}; add them with --add-labels"
         )
-    add_labels(session, layers)
+    add_labels(session, layers, where=report.path)
     report.labels_added.extend(sorted(used))
     return load_catalog(session)
 

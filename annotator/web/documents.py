@@ -86,7 +86,8 @@ def annotate(document_id: str):
         status=document_status(session, document.id, annotator.id),
         previous_id=previous_id,
         next_id=next_id,
-        label_css=label_styles(catalog().schema),
+        labels=catalog().by_name,
+        label_revision=catalog().revision,
     )
 
 
@@ -123,3 +124,12 @@ def download_export():
     target = default_export_path(current_app.config["EXPORTS_DIR"])
     write_jsonl(export_records(session, catalog()), target)
     return send_file(target, mimetype="application/jsonl", as_attachment=True)
+
+
+@bp.get("/labels.css")
+def label_stylesheet():
+    """The label colours as a stylesheet (the page allows no inline style), keyed by label id."""
+    response = current_app.response_class(label_styles(catalog()), mimetype="text/css")
+    response.cache_control.no_cache = True
+    response.add_etag()
+    return response.make_conditional(request)

@@ -20,12 +20,14 @@ from markupsafe import Markup
 from markupsafe import escape
 
 from annotator.annotation.spans import SpanView
-from annotator.schema.toml_file import Schema
+from annotator.schema.catalog import LabelCatalog
+from annotator.schema.toml_file import COLOR_RE
 from annotator.text.offsets import BrowserOffsets
 
 _LINE = re.compile(r"[^\r\n]+")
 # Layers past the fifth share the last band (see .seg.has-span in static/annotator.css).
 _LAST_SLOT = 4
+_FALLBACK_COLOR = "#cccccc"
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def _with_suggestions(html: str, seg_start: int, seg_end: int, marks: list) -> s
     if not covering:
         return html
     covering.sort(key=lambda m: (m[2] - m[1], m[0].id))
-    classes = ["has-suggestion", f"s-{covering[0][0].label.name}"]
+    classes = ["has-suggestion", f"s-{covering[0][0].label.id}"]
     if any(start == seg_start for _, start, _ in covering):
         classes.append("sg-start")
     if any(end == seg_end for _, _, end in covering):
@@ -127,25 +129,31 @@ def _segment(
     # One colour class per layer: where spans of a layer overlap, the shortest one's.
     classes: dict[str, str] = {}
     for span in covering:
-        classes.setdefault(span.label.layer, f"l-{span.label.name}")
+        classes.setdefault(span.label.layer, f"l-{span.label.id}")
     return (
         f'<span class="seg has-span {" ".join(classes.values())}" data-o="{browser_offset}" '
         f'data-spans="{ids}">{escape(segment_text)}</span>'
     )
 
 
-def label_styles(schema: Schema) -> Markup:
-    """CSS giving each label's colour to the custom property of its layer's position.
+def label_styles(catalog: LabelCatalog) -> str:
+    """The label stylesheet: each label's colour on the custom property of its layer's position.
 
     annotator.css draws --c0 (the first layer) as a background and --c1.. as bands under the
-    text, so a segment covered on several layers shows all of them at once.
+    text, so a segment covered on several layers shows all of them at once. Classes are keyed
+    by label id (`l-3` spans, `s-3` suggestions, `lb-3` label buttons), so no label name ever
+    reaches CSS; a colour that is not #rrggbb (the schema rule) is drawn grey.
     """
     rules = []
-    for order, layer in enumerate(schema.layers):
+    for order, layer in enumerate(catalog.schema.layers):
         slot = min(order, _LAST_SLOT)
-        rules.extend(f".l-{label.name}{{--c{slot}:{label.color}}}" for label in layer.labels)
-        rules.extend(f".s-{label.name}{{--s:{label.color}}}" for label in layer.labels)
-    return Markup("\n".join(rules))
+        for spec in layer.labels:
+            label = catalog.by_name[spec.name]
+            color = label.color if COLOR_RE.fullmatch(label.color) else _FALLBACK_COLOR
+            rules.append(f".l-{label.id}{{--c{slot}:{color}}}")
+            rules.append(f".s-{label.id}{{--s:{color}}}")
+            rules.append(f".lb-{label.id}{{--label-color:{color}}}")
+    return "\n".join(rules) + "\n"
 
 
 def render_document(

@@ -95,8 +95,9 @@ def test_nested_spans_on_three_layers_all_render(client, tricky):
     page = client.get("/documents/tricky").text
     # The innermost segment ("Nicolás") is covered by all three, shortest first.
     assert f'data-spans="{id_of["PERSON"]} {id_of["CLAIM"]} {id_of["FAVOR"]}"' in page
-    assert "seg has-span l-PERSON l-CLAIM l-FAVOR" in page  # background + two bands (CSS)
-    assert ".l-PERSON{--c0:#" in page
+    # Label classes are keyed by id (seeds/schema.toml order: PERSON 1, FAVOR 8, CLAIM 11).
+    assert "seg has-span l-1 l-11 l-8" in page  # background + two bands (CSS)
+    assert ".l-1{--c0:#" in client.get("/labels.css").text
 
 
 @pytest.mark.parametrize(

@@ -122,11 +122,12 @@ def test_pending_suggestions_are_drawn_apart_from_spans(client, app, suggested):
     assert "has-suggestion" in page and "has-span" not in page
     maduro = suggestion_id(app, "Nicolás Maduro", "PERSON")
     assert re.search(
-        rf'class="seg has-suggestion s-PERSON sg-start sg-end" data-suggestions="{maduro}" '
+        rf'class="seg has-suggestion s-1 sg-start sg-end" data-suggestions="{maduro}" '
         r'data-o="0">Nicolás Maduro<',
         page,
     )
-    assert ".s-PERSON{--s:#" in page  # the label's colour, drawn as a dashed frame
+    # the label's colour, drawn as a dashed frame; classes are keyed by label id (PERSON is 1)
+    assert ".s-1{--s:#" in client.get("/labels.css").text
     # The two same-text Caracas suggestions both cover it (the browser offset counts UTF-16).
     caracas_o = len(TEXT[: at("Caracas")[0]].encode("utf-16-le")) // 2
     assert re.search(rf'data-suggestions="\d+ \d+" data-o="{caracas_o}">Caracas<', page)
@@ -167,9 +168,7 @@ def test_accept_swaps_paragraphs_lists_and_names_the_next_suggestion(client, app
     assert 'id="suggestion-list" class="suggestion-list" hx-swap-oob="true"' in response.text
     assert 'id="suggestion-data" hx-swap-oob="true"' in response.text
     assert 'data-testid="suggestion-count">4<' in response.text
-    assert re.search(
-        r'class="seg has-span l-PERSON" data-o="0" data-spans="\d+">Nicolás', response.text
-    )
+    assert re.search(r'class="seg has-span l-1" data-o="0" data-spans="\d+">Nicolás', response.text)
     trigger = json.loads(response.headers["HX-Trigger-After-Settle"])
     assert trigger["suggestion-changed"] == {"decided": [maduro], "next": gpe}
     assert status_of(app, maduro) == "accepted"
@@ -280,7 +279,7 @@ def test_a_discontinuous_suggestion_is_drawn_in_pieces_but_not_accepted(client, 
     options = ImportOptions(annotator_name="alice", source="model-y")
     import_documents(engine_of(app), [document], options, name="brat")
     page = client.get("/documents/news").text
-    assert page.count("has-suggestion s-PERSON sg-start sg-end") == 2  # two pieces, one gap
+    assert page.count("has-suggestion s-1 sg-start sg-end") == 2  # two pieces, one gap
     [suggestion] = suggestion_ids(app)
     refused = accept(client, suggestion)
     assert refused.status_code == 422 and "is discontinuous (2 pieces)" in refused.text
@@ -298,7 +297,7 @@ def test_a_span_change_keeps_suggestions_drawn_in_its_paragraphs(client, app, su
         "/documents/news/spans", data={"start": 0, "end": 14, "label": "CLAIM"}, headers=HX
     )
     assert response.status_code == 200
-    assert "has-span l-CLAIM has-suggestion s-PERSON" in response.text
+    assert "has-span l-11 has-suggestion s-1" in response.text
     assert "suggestion-list" not in response.text  # the list did not change
 
 

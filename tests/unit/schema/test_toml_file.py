@@ -209,12 +209,12 @@ ERRORS = {
     "bad-layer-name": (
         ("[[layer]]", 'name = "Entity"', *PERSON),
         2,
-        r"layer name 'Entity' must match \^\[a-z\]",
+        r"layer name 'Entity' is not allowed: use a lowercase letter",
     ),
     "bad-label-name": (
-        (*ENTITY, "[[layer.label]]", 'name = "person"'),
+        (*ENTITY, "[[layer.label]]", 'name = "X{}</style><script>"'),
         4,
-        r"label name 'person' must match \^\[A-Z",
+        r"label name 'X\{\}</style><script>' is not allowed: use a letter, then",
     ),
     "bad-color-word": (
         (*ENTITY, *PERSON[:2], 'color = "red"'),

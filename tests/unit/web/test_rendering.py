@@ -1,7 +1,6 @@
 """Paragraphs and segments: every span visible, text escaped, browser offsets on segments."""
 
 from annotator.annotation.spans import SpanView
-from annotator.config import DEFAULT_SCHEMA_PATH
 from annotator.schema.catalog import LabelInfo
 from annotator.text.offsets import BrowserOffsets
 from annotator.web.rendering import Paragraph
@@ -14,13 +13,13 @@ from annotator.web.rendering import split_paragraphs
 ORDER = {"entity": 0, "stance": 1, "claim": 2}
 
 
-def label(name: str, layer: str, color: str) -> LabelInfo:
-    return LabelInfo(1, name, color, "1", "", layer, layer.title(), layer == "claim")
+def label(label_id: int, name: str, layer: str, color: str) -> LabelInfo:
+    return LabelInfo(label_id, name, color, "1", "", layer, layer.title(), layer == "claim")
 
 
-PERSON = label("PERSON", "entity", "#aaaaaa")
-FAVOR = label("FAVOR", "stance", "#bbbbbb")
-CLAIM = label("CLAIM", "claim", "#cccccc")
+PERSON = label(11, "PERSON", "entity", "#aaaaaa")
+FAVOR = label(12, "FAVOR", "stance", "#bbbbbb")
+CLAIM = label(13, "CLAIM", "claim", "#cccccc")
 
 
 def span(span_id: int, start: int, end: int, info: LabelInfo) -> SpanView:
@@ -65,28 +64,36 @@ def test_nested_spans_cut_segments_and_list_covering_ids_shortest_first():
     spans = [span(1, 0, 24, FAVOR), span(2, 4, 19, CLAIM), span(3, 13, 19, PERSON)]
     [(_, html)] = render_document(text, spans, ORDER)
     assert str(html) == (
-        '<span class="seg has-span l-FAVOR" data-o="0" data-spans="1">The </span>'
-        '<span class="seg has-span l-CLAIM l-FAVOR" data-o="4" data-spans="2 1">claim by </span>'
-        '<span class="seg has-span l-PERSON l-CLAIM l-FAVOR" data-o="13" data-spans="3 2 1">'
+        '<span class="seg has-span l-12" data-o="0" data-spans="1">The </span>'
+        '<span class="seg has-span l-13 l-12" data-o="4" data-spans="2 1">claim by </span>'
+        '<span class="seg has-span l-11 l-13 l-12" data-o="13" data-spans="3 2 1">'
         "Maduro</span>"
-        '<span class="seg has-span l-FAVOR" data-o="19" data-spans="1"> here</span>'
+        '<span class="seg has-span l-12" data-o="19" data-spans="1"> here</span>'
         '<span class="seg" data-o="24">.</span>'
     )
 
 
 def test_overlapping_spans_of_one_layer_colour_by_the_shortest():
     text = "one two three"
-    spans = [span(1, 0, 13, CLAIM), span(2, 4, 7, label("QUOTE", "claim", "#dddddd"))]
+    spans = [span(1, 0, 13, CLAIM), span(2, 4, 7, label(14, "QUOTE", "claim", "#dddddd"))]
     [(_, html)] = render_document(text, spans, ORDER)
-    assert '<span class="seg has-span l-QUOTE" data-o="4" data-spans="2 1">two</span>' in html
+    assert '<span class="seg has-span l-14" data-o="4" data-spans="2 1">two</span>' in html
 
 
-def test_label_styles_put_each_label_on_its_layers_slot():
-    from annotator.schema.toml_file import load_schema
+def test_label_styles_key_each_label_by_id_on_its_layers_slot(app):
+    from annotator.db.session import engine_of
+    from annotator.db.session import session_scope
+    from annotator.schema.catalog import load_catalog
 
-    css = str(label_styles(load_schema(DEFAULT_SCHEMA_PATH)))
-    assert ".l-PERSON{--c0:#" in css and ".l-FAVOR{--c1:#" in css and ".l-CLAIM{--c2:#" in css
+    with session_scope(engine_of(app)) as session:
+        catalog = load_catalog(session)
+    css = label_styles(catalog)
+    person, favor, claim = (catalog.by_name[name] for name in ("PERSON", "FAVOR", "CLAIM"))
+    assert f".l-{person.id}{{--c0:{person.color}}}" in css
+    assert f".l-{favor.id}{{--c1:#" in css and f".l-{claim.id}{{--c2:#" in css
+    assert f".lb-{person.id}{{--label-color:{person.color}}}" in css
     assert css.count("{--c") == 11
+    assert "PERSON" not in css  # names never reach CSS
 
 
 def test_text_is_escaped_and_offsets_are_browser_units():
