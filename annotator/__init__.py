@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.web import api
     from annotator.web import documents
     from annotator.web import errors
+    from annotator.web import security
     from annotator.web import spans
     from annotator.web import suggestions
     from annotator.web import transfer
@@ -43,4 +44,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(transfer.bp)
     errors.register(app)
+    security.register(app)
+    security.exempt_from_csrf_tokens(api.bp)
     return app

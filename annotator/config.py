@@ -2,12 +2,14 @@
 
 import getpass
 import os
+import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
 DEFAULT_SCHEMA_PATH = PROJECT_ROOT / "seeds" / "schema.toml"
 ENV_DATABASE_URL = "ANNOTATOR_DATABASE_URL"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def default_user() -> str:
@@ -20,6 +22,31 @@ def default_database_url(instance_path: str | Path = INSTANCE_PATH) -> str:
     return f"sqlite:///{Path(instance_path) / 'annotator.sqlite3'}"
 
 
+def trusted_hosts() -> list[str]:
+    """The Host names served: ANNOTATOR_TRUSTED_HOSTS (comma-separated), else this machine."""
+    configured = os.environ.get("ANNOTATOR_TRUSTED_HOSTS", "")
+    hosts = [host.strip() for host in configured.split(",") if host.strip()]
+    return hosts or list(LOCAL_HOSTS)
+
+
+def secret_key(instance_path: Path = INSTANCE_PATH) -> str:
+    """ANNOTATOR_SECRET_KEY (the same on every app server), else a random key kept in the
+    instance folder, made on first start and readable by its owner only."""
+    if os.environ.get("ANNOTATOR_SECRET_KEY"):
+        return os.environ["ANNOTATOR_SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def settings(test_config: dict | None = None) -> dict:
     """Every setting the app reads, with test_config applied last."""
     values = {
@@ -30,5 +57,11 @@ def settings(test_config: dict | None = None) -> dict:
         "ANNOTATOR_USER": default_user(),
         "DOCUMENTS_PER_PAGE": 50,
         "SPAN_LIST_LIMIT": 300,
+        "TRUSTED_HOSTS": trusted_hosts(),
+        "WTF_CSRF_TIME_LIMIT": None,  # a page left open all day still saves
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }
-    return values | (test_config or {})
+    values |= test_config or {}
+    if "SECRET_KEY" not in values:
+        values["SECRET_KEY"] = secret_key()
+    return values

@@ -66,6 +66,10 @@ def app_config(tmp_path: Path, database_url: str) -> dict:
         "EXPORTS_DIR": str(tmp_path / "exports"),
         "SEEDS_DIR": str(SEEDS),
         "ANNOTATOR_USER": "alice",
+        # The Flask client posts without pages, so without tokens; tests/web/test_security.py
+        # and the browser tests run with CSRF tokens on.
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "tests",
     }
 
 

@@ -9,6 +9,8 @@ from gunicorn.app.base import BaseApplication
 from annotator.cli.context import command_app
 from annotator.db.session import engine_of
 
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+
 
 class _Gunicorn(BaseApplication):
     """gunicorn serving an app object made in this process, configured from our options."""
@@ -64,5 +66,12 @@ def run_gunicorn(app: Flask, *, bind: str, workers: int, threads: int) -> None:
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn, a production WSGI server."""
     app = command_app(ctx)  # once, before the workers start: the seeds are imported once
+    if host not in app.config["TRUSTED_HOSTS"] and host not in WILDCARD_ADDRESSES:
+        app.config["TRUSTED_HOSTS"].append(host)
     click.echo(f"annotator on http://{host}:{port}/ (database {app.config['DATABASE_URL']})")
+    if host in WILDCARD_ADDRESSES:
+        click.echo(
+            "serving every address: requests are answered only for the host names in "
+            f"ANNOTATOR_TRUSTED_HOSTS (now: {', '.join(app.config['TRUSTED_HOSTS'])})"
+        )
     run_gunicorn(app, bind=f"{host}:{port}", workers=workers, threads=threads)

@@ -4,8 +4,6 @@ from sqlalchemy import Table
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
-from annotator import models  # noqa: F401  (tables must be imported before create_all)
-
 
 def insert_plain_rows(
     connection: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple]

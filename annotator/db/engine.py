@@ -13,7 +13,12 @@ from sqlmodel import Session
 from sqlmodel import SQLModel
 from sqlmodel import create_engine
 
-from annotator import models  # noqa: F401  (tables must be imported before create_all)
+# Every table module, so SQLModel.metadata holds every table before create_all.
+from annotator.models import annotations  # noqa: F401
+from annotator.models import documents  # noqa: F401
+from annotator.models import people  # noqa: F401
+from annotator.models import project  # noqa: F401
+from annotator.models import suggestions  # noqa: F401
 
 # SQLite lets one connection write at a time; a writer that finds the file locked sleeps in
 # SQLite's busy handler (1, 2, 5 ... 100 ms), which made the 8-client p99 reach 100 ms. Writers

@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from annotator import models  # noqa: F401  (tables must be imported before create_all)
 from annotator.db.engine import make_engine
 from annotator.db.engine import writing
 from annotator.errors import ConflictError

@@ -1,6 +1,10 @@
 """The document list, the annotation page (spans and pending suggestions), status changes and
 the export download."""
 
+import io
+import tempfile
+
+import jsonlines
 from flask import Blueprint
 from flask import abort
 from flask import current_app
@@ -24,7 +28,6 @@ from annotator.suggestions.decisions import list_suggestions
 from annotator.text.offsets import BrowserOffsets
 from annotator.transfer.exporting import default_export_path
 from annotator.transfer.exporting import export_records
-from annotator.transfer.exporting import write_jsonl
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
 from annotator.web.common import layer_order
@@ -119,11 +122,23 @@ def change_status(document_id: str):
 
 @bp.get("/export.jsonl")
 def download_export():
-    """The same JSONL the CLI writes, kept in exports/ and sent as a download."""
-    session = get_session()
-    target = default_export_path(current_app.config["EXPORTS_DIR"])
-    write_jsonl(export_records(session, catalog()), target)
-    return send_file(target, mimetype="application/jsonl", as_attachment=True)
+    """The same JSONL the CLI writes, as a download. A GET changes nothing: the file is built
+    in an anonymous temporary file (gone when sent), never in exports/, and a span that no
+    longer matches its text stops it with 409 before a byte is sent."""
+    spool = tempfile.TemporaryFile()
+    try:
+        text = io.TextIOWrapper(spool, encoding="utf-8", newline="\n")
+        writer = jsonlines.Writer(text, compact=True, sort_keys=False)
+        for record in export_records(get_session(), catalog()):
+            writer.write(record)
+        text.flush()
+        text.detach()  # the binary file stays open for send_file
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    name = default_export_path(".").name
+    return send_file(spool, mimetype="application/jsonl", as_attachment=True, download_name=name)
 
 
 @bp.get("/labels.css")

@@ -11,6 +11,7 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import SecurityError
 
 from annotator.errors import AnnotationError
 from annotator.transfer.exporting import ExportError
@@ -37,6 +38,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(ExportError)
     def export_error(error: ExportError):
         return error_response(str(error), 409)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # No page: links cannot be built for a host that is not served.
+        message = f"{error.description} (the served host names are set by ANNOTATOR_TRUSTED_HOSTS)"
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

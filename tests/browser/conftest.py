@@ -46,8 +46,9 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app_config: dict) -> Iterator[LiveServer]:
-    """The app on a free port of 127.0.0.1, served in a background thread."""
-    app = create_app(app_config)
+    """The app on a free port of 127.0.0.1, served in a background thread, with CSRF tokens
+    on as in production."""
+    app = create_app(app_config | {"WTF_CSRF_ENABLED": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -76,17 +77,30 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """A fresh context and page; JavaScript errors on the page fail the test."""
+    """A fresh context and page; JavaScript errors and Content-Security-Policy violations on
+    the page fail the test (so every browser test checks the page works under the policy)."""
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     context.set_default_timeout(TIMEOUT_MS)
+    violations: list[str] = []
+    context.expose_binding("reportCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(_REPORT_CSP_JS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+_REPORT_CSP_JS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.reportCspViolation(`${event.violatedDirective} ${event.blockedURI} ${where}`);
+});
+"""
 
 
 # Where a piece of the text is on screen: the boxes of its first and last characters (UTF-16
