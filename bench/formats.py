@@ -1,20 +1,24 @@
 """Export and import throughput of every span-carrying format, as one JSON object on stdout.
 
 Run with `.venv/bin/python bench/formats.py [--articles N]`. It writes the benchmark corpus of
-bench/benchmark.py (same generator, same seed), imports it once with the real CLI, then for each
-format runs `annotator export --format F` and imports that output into a fresh SQLite database
-with `annotator import --format F --add-labels --skip-unsupported`. Every command is a
-subprocess with a time limit; everything happens in a temporary directory that is deleted at the
-end. Progress lines go to stderr. See bench/README.md for what each figure means.
+bench/benchmark.py (same generator, same seed; in files of `--chunk` articles), imports it once
+with the real CLI, then for each format runs `annotator export --format F` and imports that
+output into a fresh SQLite database with `annotator import --format F --add-labels
+--skip-unsupported`. Every command is a subprocess with a time limit, and its peak memory is its
+own (wait4), so phases do not add up. Everything happens in a temporary directory that is
+deleted at the end (`--cache DIR` keeps the corpus for the next run). Progress lines and a
+per-format table go to stderr. See bench/README.md for what each figure means.
 """
 
 import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,6 +48,10 @@ OUTPUT_NAMES = {
 # Below this, a direction's throughput is flagged as poor. On 2 cores the native JSONL exports
 # ~110,000 spans/s and imports ~40,000; at the default size the CLI's start-up (~0.7 s) is noise.
 POOR_SPANS_PER_S = 20_000
+# Per command, and for all of them together, at the default size; both grow with --articles.
+STEP_TIMEOUT_S = 300.0
+BUDGET_S = 540.0
+DEFAULT_ARTICLES = 10_000
 
 _T0 = time.perf_counter()
 
@@ -230,7 +238,11 @@ def count_spacy(path: Path) -> tuple[int, int]:
     from spacy.vocab import Vocab
 
     documents = spans = 0
-    for doc in DocBin().from_bytes(path.read_bytes()).get_docs(Vocab()):
+    files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
+    docs = (
+        doc for file in files for doc in DocBin().from_bytes(file.read_bytes()).get_docs(Vocab())
+    )
+    for doc in docs:
         documents += 1
         found = {
             (s.start_char, s.end_char, s.label_, key) for key in doc.spans for s in doc.spans[key]
@@ -381,23 +393,84 @@ def bench_format(
     return result
 
 
+# --- the corpus ----------------------------------------------------------------------------------
+
+
+def write_corpus(folder: Path, articles: int, chunk: int) -> dict:
+    """benchmark.py's corpus (same generator and seed, so the same articles) as JSONL files of
+    at most chunk articles each, so that its one import is one transaction per chunk."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(core.SEED)
+    entity_labels = set(core.ENTITY_LABELS)
+    chars = []
+    spans = entity_spans = 0
+    files = []
+    stream = None
+    try:
+        for index in range(articles):
+            if index % chunk == 0:
+                if stream:
+                    stream.close()
+                files.append(folder / f"corpus-{len(files) + 1:03d}.jsonl")
+                stream = files[-1].open("w", encoding="utf-8")
+            article, _ = core.corpus_article(rng, index)
+            chars.append(len(article.text))
+            spans += len(article.spans)
+            entity_spans += sum(1 for span in article.spans if span["label"] in entity_labels)
+            stream.write(json.dumps(core.record_of(article), ensure_ascii=False) + "\n")
+    finally:
+        if stream:
+            stream.close()
+    return {
+        "articles": articles,
+        "spans": spans,
+        "entity_spans": entity_spans,
+        "chars_mean": round(statistics.fmean(chars)),
+        "files": [file.name for file in files],
+        "bytes": sum(file.stat().st_size for file in files),
+    }
+
+
+def corpus(args: argparse.Namespace, workdir: Path) -> tuple[dict, list[Path]]:
+    """The corpus files and their facts: from --cache when it holds them, else written."""
+    folder = workdir / "corpus"
+    if args.cache:
+        folder = Path(args.cache).resolve() / f"corpus-{args.articles}-by-{args.chunk}"
+    facts_file = folder / "facts.json"
+    if facts_file.exists():
+        facts = json.loads(facts_file.read_text(encoding="utf-8"))
+        log(f"corpus from the cache: {folder}")
+    else:
+        log(f"generating {args.articles} articles")
+        started = time.perf_counter()
+        facts = write_corpus(folder, args.articles, args.chunk)
+        facts["generate_s"] = round(time.perf_counter() - started, 2)
+        facts_file.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
+    return facts, [folder / name for name in facts["files"]]
+
+
+def code_under_test(workdir: Path) -> str:
+    """Where the annotator package the commands run comes from (PYTHONPATH may point at an
+    older checkout), asked of a child process with the commands' environment."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import annotator; print(annotator.__file__)"],
+        capture_output=True,
+        text=True,
+        env=core.child_env(),
+        cwd=workdir,
+        check=True,
+    )
+    return str(Path(done.stdout.strip()).parent)
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
 def run(args: argparse.Namespace, workdir: Path, result: dict) -> None:
-    log(f"generating {args.articles} articles")
-    corpus = workdir / "corpus.jsonl"
-    started = time.perf_counter()
-    facts, _ = core.write_corpus(corpus, args.articles)
-    entity_labels = set(core.ENTITY_LABELS)
-    entity_spans = sum(
-        1
-        for record in _json_lines(corpus)
-        for span in record["spans"]
-        if span["label"] in entity_labels
-    )
-    facts["entity_spans"] = entity_spans
-    facts["generate_s"] = round(time.perf_counter() - started, 2)
+    result["code"] = code_under_test(workdir)
+    log(f"code under test: {result['code']}")
+    facts, corpus_files = corpus(args, workdir)
+    entity_spans = facts["entity_spans"]
     result["corpus"] = facts
     log(f"corpus: {facts['bytes'] / 1e6:.1f} MB, {facts['spans']} spans ({entity_spans} entities)")
 
@@ -410,7 +483,7 @@ def run(args: argparse.Namespace, workdir: Path, result: dict) -> None:
     source = workdir / "source.sqlite3"
     source_url = f"sqlite:///{source}"
     log("importing the native corpus")
-    step = Step(["--db", source_url, "import", str(corpus)], args.step_timeout)
+    step = Step(["--db", source_url, "import", *map(str, corpus_files)], args.step_timeout)
     if not step.ok:
         raise core.BenchError(step.failure("corpus import"))
     counts = db_counts(source)
@@ -458,22 +531,51 @@ def summary(formats: dict) -> dict:
     return {"table": table, "poor_throughput": poor, "poor_below_spans_per_s": POOR_SPANS_PER_S}
 
 
+def print_table(articles: int, table: dict) -> None:
+    """Peak memory and spans/s per format and direction, on stderr."""
+    log(f"per format, {articles} articles: peak RSS (MB) and spans/s")
+    header = f"{'format':<13}{'export MB':>10}{'spans/s':>10}{'import MB':>11}{'spans/s':>10}"
+    print(header, file=sys.stderr)
+
+    def cell(value, width: int) -> str:
+        return f"{'-' if value is None else f'{value:,.0f}':>{width}}"
+
+    for name, row in table.items():
+        print(
+            f"{name:<13}{cell(row.get('export_peak_rss_mb'), 10)}"
+            f"{cell(row.get('export_spans_per_s'), 10)}{cell(row.get('import_peak_rss_mb'), 11)}"
+            f"{cell(row.get('import_spans_per_s'), 10)}",
+            file=sys.stderr,
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES)
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=10_000,
+        help="articles per corpus file (the source import is one transaction per file)",
+    )
+    parser.add_argument(
+        "--cache", metavar="DIR", help="keep the corpus in DIR and reuse it on the next run"
+    )
     parser.add_argument(
         "--formats",
         default=",".join(FORMATS),
         help=f"comma-separated, from: {', '.join(FORMATS)}",
     )
     parser.add_argument(
-        "--step-timeout", type=float, default=300.0, help="seconds any one CLI command may take"
+        "--step-timeout",
+        type=float,
+        help=f"seconds any one CLI command may take ({STEP_TIMEOUT_S:g} per 10,000 articles)",
     )
     parser.add_argument(
         "--budget",
         type=float,
-        default=540.0,
-        help="seconds all exports and imports may take together; later steps are skipped",
+        help=f"seconds all exports and imports may take together ({BUDGET_S:g} per 10,000 "
+        "articles); later steps are skipped",
     )
     parser.add_argument(
         "--profile",
@@ -485,6 +587,9 @@ def main() -> int:
     unknown = [name for name in args.formats if name not in FORMATS]
     if unknown:
         parser.error(f"unknown format(s): {', '.join(unknown)}")
+    scale = max(1.0, args.articles / DEFAULT_ARTICLES)
+    args.step_timeout = args.step_timeout or STEP_TIMEOUT_S * scale
+    args.budget = args.budget or BUDGET_S * scale
 
     result: dict = {
         "benchmark": "annotator formats",
@@ -510,6 +615,7 @@ def main() -> int:
         f"{name}: {error}" for name, figures in formats.items() for error in figures["errors"]
     ]
     result["summary"] = summary(formats)
+    print_table(args.articles, result["summary"]["table"])
     result["errors"] = errors
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["total_wall_s"] = round(time.perf_counter() - _T0, 1)
