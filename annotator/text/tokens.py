@@ -25,9 +25,10 @@ import regex
 # Where a document keeps the tokens its source file had ([[start, end], ...]), e.g. CoNLL.
 TOKEN_OFFSETS = "token_offsets"
 _TOKEN = regex.compile(r"[\w\p{M}\u200d\ufe0f]+|\X", regex.UNICODE)
-# The same tokens where no grapheme spans two code points (see _fast_path): the standard
+# The same tokens where no grapheme spans two code points (see is_simple): the standard
 # library's regex is several times faster, and it partitions the text, whitespace included.
 _FAST = re.compile(r"\w+|\s+|.", re.DOTALL)
+_WORDS = re.compile(r"\w+|\S")  # _FAST's pieces without the whitespace ones
 _WORD = regex.compile(r"[\w\p{M}\u200d\ufe0f]")
 _JOINS = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=RI}]")
 _SPACE = re.compile(r"\s")  # the same characters as str.isspace
@@ -68,13 +69,18 @@ def _as_tokens(text: str, offsets: TokenOffsets) -> list[Token]:
 def token_offsets(text: str, boundaries: Iterable[int] = ()) -> TokenOffsets:
     """The tokens of text (see the module docstring), also broken at each offset in
     boundaries, as start and end lists."""
-    tokens = _fast_offsets(text) if _fast_path(text) else _regex_offsets(text)
+    tokens = _fast_offsets(text) if is_simple(text) else _regex_offsets(text)
     return _cut(tokens, boundaries)
+
+
+def simple_words(text: str) -> list[str]:
+    """The texts of text's tokens; only right when is_simple(text) (or of a piece of it)."""
+    return _WORDS.findall(text)
 
 
 def _fast_offsets(text: str) -> TokenOffsets:
     """The tokens by the standard library's regex, which partitions the text into word runs,
-    whitespace runs and single other characters; only right when _fast_path(text)."""
+    whitespace runs and single other characters; only right when is_simple(text)."""
     pieces = _FAST.findall(text)
     ends = list(accumulate(map(len, pieces)))
     words = list(map(not_, map(str.isspace, pieces)))
@@ -91,10 +97,12 @@ def _regex_offsets(text: str) -> TokenOffsets:
     return TokenOffsets(starts, ends)
 
 
-def _fast_path(text: str) -> bool:
-    """Whether _FAST gives exactly _TOKEN's tokens for text: true when each of its characters
-    is a word character for both regex engines or for neither, is whitespace for both or
-    neither, and never joins the character before it into one grapheme (combining marks,
+def is_simple(text: str) -> bool:
+    """Whether every grapheme of text is one code point and both regex engines agree on its
+    word characters: then the fast path gives exactly the tokens of the definition, and text
+    cut anywhere tokenizes piece by piece as it does whole with the cuts as boundaries. True
+    when each character is a word character for both engines or for neither, whitespace for
+    both or neither, and never joins the one before it into a grapheme (combining marks,
     joiners, variation selectors, regional indicators, prepended marks)."""
     if text.isascii():
         return True

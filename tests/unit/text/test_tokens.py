@@ -64,7 +64,7 @@ def test_fast_path_equals_regex_path_where_it_is_taken():
     taken = 0
     for _ in range(3000):
         text = random_text(rng)
-        if tokens._fast_path(text):
+        if tokens.is_simple(text):
             taken += 1
             assert tokens._fast_offsets(text) == tokens._regex_offsets(text), text
     assert taken > 100  # the check is not vacuous
@@ -84,7 +84,7 @@ def test_every_safe_character_agrees_between_engines():
     both engines, and joins no grapheme."""
     sample = "".join(map(chr, range(0, 0x3100))) + "".join(map(chr, range(0x1F000, 0x1FA00)))
     sample = "".join(ch for ch in sample if not 0xD800 <= ord(ch) <= 0xDFFF)
-    tokens._fast_path(sample)
+    tokens.is_simple(sample)
     for char in tokens._SAFE:
         assert bool(re.match(r"\w", char)) == bool(regex.match(r"[\w\p{M}\u200d\ufe0f]", char))
         assert char.isspace() == bool(re.match(r"\s", char))
@@ -132,3 +132,20 @@ def test_long_text_with_many_boundaries():
     text = "word " * 20_000
     boundaries = range(2, len(text), 5)  # inside every word
     assert len(token_offsets(text, boundaries).starts) == 40_000
+
+
+def test_simple_text_tokenizes_piece_by_piece_as_whole():
+    """What the CoNLL writer relies on: simple text cut at the span offsets gives, piece by
+    piece, the words of the whole text's tokens with those offsets as boundaries."""
+    rng = random.Random(11)
+    for _ in range(2000):
+        text = random_text(rng)
+        if not tokens.is_simple(text):
+            continue
+        cuts = sorted({rng.randint(0, len(text)) for _ in range(rng.randint(0, 5))})
+        edges = [0, *cuts, len(text)]
+        pieces = [tokens.simple_words(text[a:b]) for a, b in zip(edges, edges[1:], strict=False)]
+        whole = token_offsets(text, cuts)
+        assert [word for piece in pieces for word in piece] == [
+            text[start:end] for start, end in as_pairs(whole)
+        ], text
