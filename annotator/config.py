@@ -47,6 +47,16 @@ def secret_key(instance_path: Path = INSTANCE_PATH) -> str:
     return path.read_text().strip()
 
 
+def byte_limit(variable: str, default: int) -> int:
+    """A size limit in bytes from an environment variable, else default."""
+    value = os.environ.get(variable, "")
+    if not value.strip():
+        return default
+    if not value.strip().isdigit():
+        raise ValueError(f"{variable} must be a number of bytes, not {value!r}")
+    return int(value)
+
+
 def settings(test_config: dict | None = None) -> dict:
     """Every setting the app reads, with test_config applied last."""
     values = {
@@ -60,6 +70,10 @@ def settings(test_config: dict | None = None) -> dict:
         "TRUSTED_HOSTS": trusted_hosts(),
         "WTF_CSRF_TIME_LIMIT": None,  # a page left open all day still saves
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Uploads on the import page (larger corpora go through `annotator import`), and the
+        # JSON API's bodies, which are small objects.
+        "MAX_CONTENT_LENGTH": byte_limit("ANNOTATOR_MAX_UPLOAD_BYTES", 256 * 2**20),
+        "MAX_API_BODY_BYTES": byte_limit("ANNOTATOR_MAX_API_BODY_BYTES", 2**20),
     }
     values |= test_config or {}
     if "SECRET_KEY" not in values:

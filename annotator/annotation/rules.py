@@ -1,4 +1,5 @@
-"""What makes a span valid: bounds, duplicates and the layer's overlap policy.
+"""What makes a span valid: bounds, some visible text, duplicates and the layer's overlap
+policy.
 
 Offsets are code points (`annotator.text.offsets`).
 """
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from annotator.errors import AnnotationError
 from annotator.schema.catalog import LabelCatalog
 from annotator.schema.catalog import LabelInfo
+from annotator.text.brief import brief
 from annotator.text.offsets import OffsetError
 from annotator.text.offsets import check_span_bounds
 from annotator.text.offsets import spans_overlap
@@ -30,7 +32,7 @@ def resolve_label(catalog: LabelCatalog, label_name: object) -> LabelInfo:
     label = catalog.get(label_name) if isinstance(label_name, str) else None
     if label is None:
         known = ", ".join(catalog.by_name)
-        raise AnnotationError(f"unknown label '{label_name}' (the schema has: {known})")
+        raise AnnotationError(f"unknown label {brief(label_name)} (the schema has: {known})")
     return label
 
 
@@ -44,13 +46,10 @@ def check_span(
 ) -> None:
     """Raise AnnotationError unless [start, end) with label may join the others.
 
-    The offsets must lie inside the text; an exact duplicate is always refused; a span may
-    overlap a span of its own layer only where the layer allows overlap.
+    The offsets must lie inside the text (check_bounds); an exact duplicate is always refused;
+    a span may overlap a span of its own layer only where the layer allows overlap.
     """
-    try:
-        check_span_bounds(len(text), start, end)
-    except OffsetError as error:
-        raise AnnotationError(str(error)) from None
+    check_bounds(text, start, end)
     for other in others:
         if not spans_overlap(start, end, other.start, other.end):
             continue
@@ -65,6 +64,20 @@ def check_span(
                 f"[{other.start}, {other.end}) '{text[other.start : other.end]}', and the "
                 f"{label.layer_title} layer does not allow overlapping spans"
             )
+
+
+def check_bounds(text: str, start: int, end: int) -> None:
+    """Raise AnnotationError unless 0 <= start < end <= len(text) and the span covers more
+    than whitespace: a span of only spaces or line breaks (the CR of a CRLF) can never be
+    drawn or clicked. Cheap and reads no rows, so it runs before any query."""
+    try:
+        check_span_bounds(len(text), start, end)
+    except OffsetError as error:
+        raise AnnotationError(str(error)) from None
+    if text[start:end].isspace():
+        raise AnnotationError(
+            f"[{start}, {end}) {text[start:end]!r} is only whitespace or line breaks"
+        )
 
 
 def check_spans(
@@ -82,7 +95,12 @@ def check_spans(
     length = len(text)
     events = [(s.start, s.end, s.label_id, -1) for s in existing]
     for index, (start, end, label) in enumerate(candidates):
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+        if (
+            type(start) is not int
+            or type(end) is not int
+            or not 0 <= start < end <= length
+            or text[start:end].isspace()
+        ):
             _check_one(index, text, label, start, end, (), catalog)
         events.append((start, end, label.id, index))
     events.sort()

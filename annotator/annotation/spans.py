@@ -16,7 +16,9 @@ from sqlmodel import Session
 from annotator.annotation.documents import DocumentText
 from annotator.annotation.documents import get_document_text
 from annotator.annotation.documents import lock_document
+from annotator.annotation.row_ids import require_row_id
 from annotator.annotation.rules import ExistingSpan
+from annotator.annotation.rules import check_bounds
 from annotator.annotation.rules import check_span
 from annotator.annotation.rules import resolve_label
 from annotator.annotation.status import start_progress
@@ -81,10 +83,8 @@ def create_span(
     the caller's `transaction` commits)."""
     lock_document(session, document.id)
     label = resolve_label(catalog, label_name)
-    if isinstance(start, int) and isinstance(end, int):
-        others = _spans_touching(session, document.id, annotator.id, start, end)
-    else:
-        others = []
+    check_bounds(document.text, start, end)  # before the query: any int reaches it otherwise
+    others = _spans_touching(session, document.id, annotator.id, start, end)
     check_span(document.text, label, start, end, others, catalog)
     now = utc_now()
     span_text = document.text[start:end]
@@ -106,6 +106,7 @@ def create_span(
 def _own_span(session: Session, span_id: int, annotator: Annotator):
     """The annotator's span with this id, read after locking its document, or NotFoundError
     for a stale edit (deleted elsewhere, or never theirs)."""
+    require_row_id("span", span_id)
     parameters = {"span_id": span_id, "annotator_id": annotator.id}
     row = session.connection().execute(_OWN_SPAN, parameters).first()
     if row is not None:

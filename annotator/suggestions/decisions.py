@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from annotator.annotation.documents import get_document_text
 from annotator.annotation.documents import lock_document
+from annotator.annotation.row_ids import require_row_id
 from annotator.annotation.spans import SpanView
 from annotator.annotation.spans import create_span
 from annotator.errors import AnnotationError
@@ -112,6 +113,7 @@ def list_suggestions(
 def _pending(session: Session, suggestion_id: int) -> Suggestion:
     """The pending suggestion with this id, read after locking its document, or NotFoundError
     saying why it is not pending."""
+    require_row_id("suggestion", suggestion_id)
     row = session.get(Suggestion, suggestion_id)
     if row is not None:
         lock_document(session, row.document_id)

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from bisect import bisect_left
 
+from annotator.text.brief import brief
+
 # An astral character (two UTF-16 units), or the CR of a CRLF pair (gone in the browser).
 _SPECIAL = re.compile("[\U00010000-\U0010ffff]|\r(?=\n)")
 
@@ -25,7 +27,7 @@ class OffsetError(ValueError):
 def _require_int(name: str, value: object) -> int:
     """Return value if it is a real int (not a bool), else raise OffsetError."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise OffsetError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+        raise OffsetError(f"{name} must be an integer, got {type(value).__name__} {brief(value)}")
     return value
 
 
@@ -112,13 +114,13 @@ def check_span_bounds(text_length: int, start: int, end: int) -> None:
     _require_int("start", start)
     _require_int("end", end)
     if start < 0:
-        raise OffsetError(f"start {start} is negative")
+        raise OffsetError(f"start {brief(start)} is negative")
     if end > text_length:
-        raise OffsetError(f"end {end} is past the end of the text (length {text_length})")
+        raise OffsetError(f"end {brief(end)} is past the end of the text (length {text_length})")
     if start == end:
         raise OffsetError(f"start {start} is not before end {end} (empty span)")
     if start > end:
-        raise OffsetError(f"start {start} is not before end {end} (reversed span)")
+        raise OffsetError(f"start {brief(start)} is not before end {end} (reversed span)")
 
 
 # Categories that end a word: punctuation (P*), maths symbols such as < > + = | ~ (Sm) and

@@ -38,9 +38,18 @@ def span_json(span: SpanView) -> dict:
     }
 
 
+@bp.before_request
+def limit_body_size() -> None:
+    """API bodies are small JSON objects: refuse a larger one (413) before reading it."""
+    request.max_content_length = current_app.config["MAX_API_BODY_BYTES"]
+
+
 def _json_body() -> dict:
     """The request's JSON object, or an error saying what is wrong with it."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise AnnotationError("the request body is JSON nested too deeply") from None
     if not isinstance(body, dict):
         raise AnnotationError("the request body must be a JSON object")
     return body

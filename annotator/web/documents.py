@@ -25,6 +25,7 @@ from annotator.db.session import get_session
 from annotator.db.session import transaction
 from annotator.models.annotations import Status
 from annotator.suggestions.decisions import list_suggestions
+from annotator.text.brief import brief
 from annotator.text.offsets import BrowserOffsets
 from annotator.transfer.exporting import default_export_path
 from annotator.transfer.exporting import export_records
@@ -36,17 +37,20 @@ from annotator.web.rendering import label_styles
 from annotator.web.rendering import render_document
 
 bp = Blueprint("documents", __name__)
+MAX_PAGE = 10**9
 
 
 def list_arguments() -> dict:
     """Status filter, search text and page from the query string, checked."""
     status = request.args.get("status") or None
     if status is not None and status not in {item.value for item in Status}:
-        abort(400, description=f"unknown status filter '{status}'")
+        abort(400, description=f"unknown status filter {brief(status)}")
     page = request.args.get("page", "1")
-    if not page.isdigit():
-        abort(400, description=f"page must be a positive number, not '{page}'")
-    return {"status": status, "search": request.args.get("q") or None, "page": int(page)}
+    if not (page.isascii() and page.isdigit() and int(page) >= 1):
+        abort(400, description=f"page must be a positive number, not {brief(page)}")
+    # Past the last page the list is empty; the cap keeps the SQL OFFSET inside 64 bits.
+    page = min(int(page), MAX_PAGE)
+    return {"status": status, "search": request.args.get("q") or None, "page": page}
 
 
 @bp.get("/")

@@ -11,6 +11,7 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import SecurityError
 
 from annotator.errors import AnnotationError
@@ -44,6 +45,19 @@ def register(app: Flask) -> None:
         # No page: links cannot be built for a host that is not served.
         message = f"{error.description} (the served host names are set by ANNOTATOR_TRUSTED_HOSTS)"
         return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error: RequestEntityTooLarge):
+        limit = request.max_content_length
+        setting = (
+            "ANNOTATOR_MAX_API_BODY_BYTES"
+            if request.path.startswith("/api/")
+            else ("ANNOTATOR_MAX_UPLOAD_BYTES")
+        )
+        message = f"the request body is over the limit of {limit} bytes (set by {setting})"
+        if setting == "ANNOTATOR_MAX_UPLOAD_BYTES":
+            message += "; import larger files with `annotator import`"
+        return error_response(message, 413)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
