@@ -32,12 +32,14 @@ def schema_show(ctx: click.Context) -> None:
 @click.argument("schema_file", type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def schema_load(ctx: click.Context, schema_file: str) -> None:
-    """Replace the stored schema with SCHEMA_FILE, keeping labels that spans use."""
+    """Replace the stored schema with SCHEMA_FILE and say which labels were added, changed
+    and dropped. A label the file lacks is dropped if no span or suggestion uses it; if one
+    does, nothing changes and the command names the label."""
     app = command_app(ctx, seeds=False)
     try:
         new_schema = load_schema(schema_file)
         with session_scope(engine_of(app)) as session, transaction(session):
-            install_schema(session, new_schema)
+            change = install_schema(session, new_schema)
     except (SchemaError, SchemaInUseError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"schema loaded: {len(new_schema.label_names)} labels")
+    click.echo(f"schema loaded: {len(new_schema.label_names)} labels; {change.summary()}")

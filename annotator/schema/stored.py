@@ -1,5 +1,7 @@
 """The label schema as the database stores it: install a schema file, add labels, read it back."""
 
+from dataclasses import dataclass
+from dataclasses import field
 from dataclasses import replace
 
 from sqlalchemy import func
@@ -57,14 +59,49 @@ def has_schema(session: Session) -> bool:
     return session.execute(select(func.count()).select_from(Label)).scalar_one() > 0
 
 
-def install_schema(session: Session, schema: Schema) -> None:
-    """Make the stored schema equal to schema (the caller commits).
+@dataclass
+class SchemaChange:
+    """What install_schema did, label by label: {name: what changed} for changed labels."""
+
+    added: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """`added: A, B; changed: C (color, hotkey); dropped: D`, or `no label changed`."""
+        parts = []
+        if self.added:
+            parts.append("added: " + ", ".join(self.added))
+        if self.changed:
+            changes = (f"{name} ({', '.join(what)})" for name, what in self.changed.items())
+            parts.append("changed: " + ", ".join(changes))
+        if self.dropped:
+            parts.append("dropped (no span or suggestion used them): " + ", ".join(self.dropped))
+        return "; ".join(parts) or "no label changed"
+
+
+def _differences(was: dict, layer_name: str, spec: LabelSpec) -> list[str]:
+    """Which settings of a stored label (and the name of its layer) the schema file changes."""
+    label = was["label"]
+    pairs = [
+        ("layer", was["layer"], layer_name),
+        ("color", label.color, spec.color),
+        ("hotkey", label.hotkey, spec.hotkey),
+        ("description", label.description, spec.description),
+    ]
+    return [name for name, old, new in pairs if (old or None) != (new or None)]
+
+
+def install_schema(session: Session, schema: Schema) -> SchemaChange:
+    """Make the stored schema equal to schema (the caller commits), and say what changed.
 
     Layers and labels are matched by name, so spans keep their labels across changes.
     """
     _refuse_dropping_used_labels(session, schema)
     layers = {layer.name: layer for layer in session.execute(select(Layer)).scalars()}
     labels = {label.name: label for label in session.execute(select(Label)).scalars()}
+    layer_names = {layer.id: layer.name for layer in layers.values()}
+    change = SchemaChange()
     position = 0
     for layer_position, layer_spec in enumerate(schema.layers):
         layer = layers.pop(layer_spec.name, None) or Layer(name=layer_spec.name, position=0)
@@ -75,7 +112,15 @@ def install_schema(session: Session, schema: Schema) -> None:
         session.add(layer)
         session.flush()
         for label_spec in layer_spec.labels:
-            label = labels.pop(label_spec.name, None) or Label(name=label_spec.name)
+            label = labels.pop(label_spec.name, None)
+            if label is None:
+                label = Label(name=label_spec.name)
+                change.added.append(label_spec.name)
+            else:
+                was = {"layer": layer_names.get(label.layer_id), "label": label}
+                differences = _differences(was, layer_spec.name, label_spec)
+                if differences:
+                    change.changed[label_spec.name] = differences
             label.layer_id = layer.id
             label.color = label_spec.color
             label.hotkey = label_spec.hotkey
@@ -83,10 +128,12 @@ def install_schema(session: Session, schema: Schema) -> None:
             label.position = position
             position += 1
             session.add(label)
+    change.dropped = sorted(labels)
     for unused in [*labels.values(), *layers.values()]:
         session.delete(unused)
     _bump_revision(session)
     session.flush()
+    return change
 
 
 def _refuse_dropping_used_labels(session: Session, schema: Schema) -> None:

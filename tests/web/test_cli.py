@@ -214,6 +214,23 @@ def test_schema_load_adds_labels_and_refuses_dropping_used_ones(runner, app, cli
     assert 'name = "MONEY"' in run(runner, "schema", "show").output
 
 
+def test_schema_load_says_what_it_added_changed_and_dropped(runner, app, tmp_path):
+    shown = run(runner, "schema", "show").output
+    assert 'name = "NORP"' in shown and 'color = "#d8b4fe"' in shown
+    edited = tmp_path / "edited.toml"
+    edited.write_text(
+        shown.replace('color = "#d8b4fe"', 'color = "#000000"', 1)
+        + '\n[[layer.label]]\nname = "MONEY"\ncolor = "#cccccc"\n'
+    )
+    assert "added: MONEY; changed: " in run(runner, "schema", "load", str(edited)).output
+    shrunk = tmp_path / "shrunk.toml"
+    shrunk.write_text(shown)  # no MONEY, and NORP's colour back
+    output = run(runner, "schema", "load", str(shrunk)).output
+    assert "changed: NORP (color)" in output
+    assert "dropped (no span or suggestion used them): MONEY" in output
+    assert "no label changed" in run(runner, "schema", "load", str(shrunk)).output
+
+
 def test_schema_load_names_the_bad_line(runner, app, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[layer]]\nname = "entity"\ncolour = "red"\n')
