@@ -7,6 +7,7 @@ import click
 from flask import Flask
 
 from annotator import create_app
+from annotator.db.migrate import DatabaseVersionError
 from annotator.formats.records import FormatError
 from annotator.schema.toml_file import SchemaError
 
@@ -18,7 +19,7 @@ def command_app(ctx: click.Context, *, seeds: bool = True) -> Flask:
         config["SEEDS_DIR"] = None
     try:
         return create_app(config)
-    except (SchemaError, FormatError) as error:
+    except (SchemaError, FormatError, DatabaseVersionError) as error:
         raise click.ClickException(str(error)) from None
 
 

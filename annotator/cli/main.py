@@ -6,6 +6,7 @@ defaulting to the embedded SQLite file.
 
 import click
 
+from annotator.cli.db import db
 from annotator.cli.schema import schema
 from annotator.cli.serve import serve
 from annotator.cli.suggest import suggest_command
@@ -41,3 +42,4 @@ main.add_command(import_command, "import")
 main.add_command(export)
 main.add_command(schema)
 main.add_command(suggest_command, "suggest")
+main.add_command(db)

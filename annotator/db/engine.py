@@ -10,10 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
-from sqlmodel import SQLModel
 from sqlmodel import create_engine
 
-# Every table module, so SQLModel.metadata holds every table before create_all.
+# Every table module, so SQLModel.metadata holds every table (migrations compare against it).
 from annotator.models import annotations  # noqa: F401
 from annotator.models import documents  # noqa: F401
 from annotator.models import people  # noqa: F401
@@ -71,7 +70,7 @@ class _WriteGate:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine for url and the tables it lacks."""
+    """Create the engine for url; `annotator.db.migrate` creates or checks its tables."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -82,7 +81,6 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "engine_disposed", lambda _engine: gate.close())
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
     return engine
 
 
@@ -99,7 +97,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def writing(session: Session):
     """Hold around a write transaction (first check to commit): serialises SQLite writers.
     Elsewhere (PostgreSQL) writers lock the rows they check instead (`lock_document`)."""
-    lock = _write_locks.get(id(session.get_bind()))
+    return write_gate(session.get_bind())
+
+
+def write_gate(engine: Engine):
+    """The engine's SQLite write gate (a no-op context elsewhere), e.g. around a migration."""
+    lock = _write_locks.get(id(engine))
     return lock if lock is not None else nullcontext()
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from annotator.db.engine import make_engine
 from annotator.db.engine import writing
+from annotator.db.migrate import ensure_current
 from annotator.errors import ConflictError
 
 
@@ -74,8 +75,15 @@ def transaction(session: Session) -> Iterator[Session]:
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine for the app's DATABASE_URL and close sessions at teardown."""
-    app.extensions["annotator.engine"] = make_engine(app.config["DATABASE_URL"])
+    """Create the engine for the app's DATABASE_URL (and a new database's tables), and close
+    sessions at teardown. DatabaseVersionError for a database that needs `annotator db upgrade`."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    try:
+        ensure_current(engine)  # creates a new database; refuses one that needs an upgrade
+    except BaseException:
+        engine.dispose()
+        raise
+    app.extensions["annotator.engine"] = engine
     app.teardown_appcontext(close_session)
 
 

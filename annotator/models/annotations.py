@@ -20,6 +20,8 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from annotator.models.base import IDS_NEVER_REUSED
+from annotator.models.base import id_column
 from annotator.models.base import timestamp_column
 
 
@@ -62,9 +64,10 @@ class Span(SQLModel, table=True):
         CheckConstraint('start < "end"', name="start_before_end"),
         # Also the index for "this annotator's spans in this document" (its leading columns).
         UniqueConstraint("document_id", "annotator_id", "label_id", "start", "end"),
+        IDS_NEVER_REUSED,
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=id_column())
     document_id: str = Field(
         sa_column=Column(String(256), ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
     )

@@ -7,6 +7,9 @@ from sqlalchemy import String
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from annotator.models.base import IDS_NEVER_REUSED
+from annotator.models.base import id_column
+
 
 class Setting(SQLModel, table=True):
     """A project-wide value, such as the schema revision."""
@@ -18,7 +21,9 @@ class Setting(SQLModel, table=True):
 class Layer(SQLModel, table=True):
     """A family of labels (entity, stance, claim) with its own overlap policy."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    __table_args__ = IDS_NEVER_REUSED
+
+    id: int | None = Field(default=None, sa_column=id_column())
     name: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     title: str
     description: str = ""
@@ -29,7 +34,9 @@ class Layer(SQLModel, table=True):
 class Label(SQLModel, table=True):
     """A label annotators apply to spans; its name is unique across the whole schema."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    __table_args__ = IDS_NEVER_REUSED
+
+    id: int | None = Field(default=None, sa_column=id_column())
     name: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     layer_id: int = Field(
         sa_column=Column(Integer, ForeignKey("layer.id", ondelete="RESTRICT"), nullable=False)

@@ -14,6 +14,8 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from annotator.models.base import IDS_NEVER_REUSED
+from annotator.models.base import id_column
 from annotator.models.base import timestamp_column
 
 
@@ -33,15 +35,14 @@ class Suggestion(SQLModel, table=True):
     """
 
     __table_args__ = (
-        CheckConstraint("start >= 0", name="suggestion_start_not_negative"),
-        CheckConstraint('start < "end"', name="suggestion_start_before_end"),
-        CheckConstraint(
-            "status IN ('pending', 'accepted', 'rejected')", name="suggestion_status_is_known"
-        ),
+        CheckConstraint("start >= 0", name="start_not_negative"),
+        CheckConstraint('start < "end"', name="start_before_end"),
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status_is_known"),
         UniqueConstraint("document_id", "source", "label_id", "start", "end"),
+        IDS_NEVER_REUSED,
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, sa_column=id_column())
     document_id: str = Field(
         sa_column=Column(String(256), ForeignKey("document.id", ondelete="CASCADE"), nullable=False)
     )
