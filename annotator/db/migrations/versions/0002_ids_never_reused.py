@@ -17,6 +17,7 @@ Create Date: 2026-12-06
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import CreateTable
 
 revision = "0002"
 down_revision = "0001"
@@ -167,14 +168,22 @@ def tables_0002() -> sa.MetaData:
 
 
 def _upgrade_sqlite() -> None:
-    """Recreate every table in its new shape, parents first, copying every row as stored
-    (SQLite's own recipe; `annotator.db.migrate` turns foreign keys off around it, so
-    dropping a parent deletes no child, and checks them all before committing)."""
+    """Recreate every table in its new shape, parents first, with SQLite's own recipe: the
+    new table under a temporary name, every row copied as stored, the old one dropped, the
+    new one renamed. `annotator.db.migrate` turns foreign keys off around it (dropping a
+    parent must not delete its children) and checks them all before committing. Not
+    alembic's batch mode: its constraint order changes from run to run."""
+    bind = op.get_bind()
     for table in tables_0002().sorted_tables:
-        with op.batch_alter_table(
-            table.name, copy_from=table, recreate="always", table_kwargs=table.kwargs
-        ):
-            pass
+        create = str(CreateTable(table).compile(dialect=bind.dialect)).strip()
+        prefix = f"CREATE TABLE {table.name} ("
+        assert create.startswith(prefix), create
+        temporary = f"_new_{table.name}"
+        op.execute(f"CREATE TABLE {temporary} ({create[len(prefix) :]}")
+        columns = ", ".join(f'"{column.name}"' for column in table.columns)
+        op.execute(f"INSERT INTO {temporary} ({columns}) SELECT {columns} FROM {table.name}")
+        op.execute(f"DROP TABLE {table.name}")
+        op.execute(f"ALTER TABLE {temporary} RENAME TO {table.name}")
 
 
 def _serial_to_identity(table: str) -> None:
