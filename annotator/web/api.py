@@ -19,6 +19,7 @@ from annotator.db.session import get_session
 from annotator.db.session import transaction
 from annotator.errors import AnnotationError
 from annotator.models.annotations import SpanCreate
+from annotator.web.api_description import api_description
 from annotator.web.common import catalog
 from annotator.web.common import current_annotator
 from annotator.web.documents import list_arguments
@@ -154,3 +155,9 @@ def change_status(document_id: str):
             status=wanted,
         )
     return {"id": document_id, "status": status.value}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API's OpenAPI description."""
+    return api_description(list(catalog().by_name))
