@@ -3,7 +3,10 @@
 Written: one row per document,
 `{"id", "tokens": [...], "ner_tags": [int, ...], "text", "offsets": [[start, end], ...]}`,
 plus `<stem>.labels.json` beside the file: the tag names in id order, "O" first, then `B-`/`I-`
-for each label (the `labels` option's order, else sorted). `datasets.load_dataset("json",
+for each label. The label order is the `labels` option's (an export passes the schema's labels
+of the layer, so every split of a dataset has the same ids); without it, labels get ids in the
+order they first appear. Rows are written as they come, into temporary files that replace the
+targets only when everything was written. `datasets.load_dataset("json",
 data_files=...)` loads the rows as they are; `ner_tags` are plain integers there, so pass the
 label list to a `ClassLabel` if a model needs names.
 
@@ -11,7 +14,10 @@ Read back: tags are ids into the label list (`labels` option, else `<stem>.label
 the file) or tag strings; IOB1, IOB2 and BILOU are accepted as for CoNLL. With `text` and
 `offsets` (our rows) the text and span offsets are restored exactly. Without offsets (rows from
 other tools) the text is rebuilt as the tokens joined by single spaces: like CoNLL, such rows
-keep tokens, not whitespace.
+keep tokens, not whitespace. Rows are read one at a time (`read` returns an iterator). Tags are
+read strictly as BILOU when the label list has any `E-`/`L-`/`S-`/`U-` name or, for string
+tags, once such a tag appears; a row read as IOB before that must have had no spans, else the
+error of reading it strictly is raised.
 
 Tokens come from the project's tokenizer with span offsets as boundaries, as for CoNLL (see
 `annotator.formats.conll`); one layer at a time, with the same overlap handling.
@@ -19,13 +25,29 @@ Tokens come from the project's tokenizer with span offsets as boundaries, as for
 
 import json
 from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 
-from annotator.formats import conll
+from annotator.formats.file_text import head_text
+from annotator.formats.file_text import physical_lines
+from annotator.formats.file_text import read_text
+from annotator.formats.file_text import text_chunks
+from annotator.formats.output import atomic_file
+from annotator.formats.overlaps import DEFAULT_LAYER
+from annotator.formats.overlaps import check_overlap_option
+from annotator.formats.overlaps import document_conflicts
+from annotator.formats.overlaps import document_name
+from annotator.formats.overlaps import overlap_reason
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.tagging import TagError
+from annotator.formats.tagging import decode_tags
+from annotator.formats.tagging import is_strict
+from annotator.formats.tagging import tag_document
+from annotator.formats.tagging import take_options
 
 NAME = "hf"
 TAGS_KEY = "ner_tags"
@@ -47,10 +69,10 @@ def tag_names(labels: Iterable[str]) -> list[str]:
 
 def sniff(path: Path) -> bool:
     """Whether the first non-blank line is a JSON object with `tokens` and `ner_tags` lists."""
-    text = conll.head_text(path)
+    text = head_text(path)
     if text is None:
         return False
-    line = next((line for line in conll.physical_lines(text) if line.strip()), "")
+    line = next((line for line in physical_lines(text) if line.strip()), "")
     try:
         row = json.loads(line)
     except ValueError:
@@ -62,61 +84,69 @@ def sniff(path: Path) -> bool:
     )
 
 
-def read(path: Path, **options) -> list[DocumentRecord]:
-    """The documents of a token-classification JSONL file, one per row.
+def read(path: Path, **options) -> Iterator[DocumentRecord]:
+    """The documents of a token-classification JSONL file, one per row, one at a time.
 
     Options: labels=[tag names in id order] (default: `<stem>.labels.json` beside the file)."""
-    opts = conll.take_options(options, {"labels": None})
-    path = Path(path)
-    rows = _rows(path)
-    names = opts["labels"]
-    if names is None and any(_has_ids(row) for _, row in rows):
-        names = _label_file(path)
-    strict = conll.is_strict(names or _string_tags(rows))
-    documents = []
-    for number, row in rows:
-        try:
-            documents.append(_document(path, number, row, names, strict))
-        except _RowError as error:
-            raise FormatError(str(path), str(error), number) from None
-    return documents
+    names = take_options(options, {"labels": None})["labels"]
+    return _documents(Path(path), names)
 
 
 class _RowError(ValueError):
-    """A problem with one row; read() adds the file and line."""
+    """A problem with one row; the reader adds the file and line."""
 
 
-def _rows(path: Path) -> list[tuple[int, dict]]:
-    """(line number, object) for each non-blank line."""
-    rows = []
-    for number, line in enumerate(conll.physical_lines(conll.read_text(path)), start=1):
-        if not line.strip():
-            continue
+def _documents(path: Path, names: Sequence[str] | None) -> Iterator[DocumentRecord]:
+    """The rows as documents (see the module docstring for strictness)."""
+    strict = names is not None and is_strict(names)
+    first_tagged: tuple[int, list[str]] | None = None  # a row read as IOB, with spans
+    for number, row in _rows(path):
         try:
-            row = json.loads(line)
-        except ValueError as error:
-            raise FormatError(str(path), f"not JSON: {error}", number) from None
-        if not isinstance(row, dict):
-            raise FormatError(str(path), "expected a JSON object", number)
-        rows.append((number, row))
-    return rows
+            tags = row.get(TAGS_KEY)
+            if names is None and _has_ids(tags):
+                names = _label_file(path)
+                strict = strict or is_strict(names)
+            tags = _tags(tags, names, _token_count(row))
+            if not strict and is_strict(set(tags)):
+                strict = True
+                if first_tagged is not None:
+                    _decode(first_tagged[1], True, first_tagged[0], path)
+            if not strict and first_tagged is None and set(tags) - {"O"}:
+                first_tagged = (number, tags)
+            yield _document(path, number, row, tags, strict)
+        except _RowError as error:
+            raise FormatError(str(path), str(error), number) from None
 
 
-def _has_ids(row: dict) -> bool:
+def _rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line, read in pieces."""
+    number = 0
+    for chunk in text_chunks(path):
+        for line in chunk.split("\n"):
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as error:
+                raise FormatError(str(path), f"not JSON: {error}", number) from None
+            if not isinstance(row, dict):
+                raise FormatError(str(path), "expected a JSON object", number)
+            yield number, row
+        number -= 1  # a chunk ends with "\n": its last, empty piece is no line
+
+
+def _has_ids(tags: object) -> bool:
     """Whether the row's tags include integer ids."""
-    tags = row.get(TAGS_KEY)
     return isinstance(tags, list) and any(isinstance(tag, int) for tag in tags)
 
 
-def _string_tags(rows: list[tuple[int, dict]]) -> list[str]:
-    """Every string tag in the rows (to tell IOB from BILOU)."""
-    return [
-        tag
-        for _, row in rows
-        if isinstance(row.get(TAGS_KEY), list)
-        for tag in row[TAGS_KEY]
-        if isinstance(tag, str)
-    ]
+def _token_count(row: dict) -> int:
+    """The row's number of tokens, checking they are strings."""
+    tokens = row.get("tokens")
+    if not isinstance(tokens, list) or not set(map(type, tokens)) <= {str}:
+        raise _RowError("'tokens' must be a list of strings")
+    return len(tokens)
 
 
 def _label_file(path: Path) -> list[str]:
@@ -126,7 +156,7 @@ def _label_file(path: Path) -> list[str]:
         reason = f"tags are ids but there is no label list {source.name} beside it"
         raise FormatError(str(path), reason)
     try:
-        names = json.loads(conll.read_text(source))
+        names = json.loads(read_text(source))
     except ValueError as error:
         raise FormatError(str(source), f"not JSON: {error}") from None
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
@@ -134,22 +164,21 @@ def _label_file(path: Path) -> list[str]:
     return names
 
 
-def _document(
-    path: Path, number: int, row: dict, names: Sequence[str] | None, strict: bool
-) -> DocumentRecord:
-    """A document from one row."""
-    tokens = row.get("tokens")
-    if not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens):
-        raise _RowError("'tokens' must be a list of strings")
-    tags = _tags(row.get(TAGS_KEY), names, len(tokens))
-    text, offsets = _text(row, tokens)
+def _decode(tags: list[str], strict: bool, number: int, path: Path) -> list:
+    """The row's spans as token ranges; FormatError naming the row and token if wrong."""
     try:
-        ranges = conll.decode_tags(tags, strict)
-    except conll.TagError as error:
-        raise _RowError(f"token {error.index}: {error.reason}") from None
+        return decode_tags(tags, strict)
+    except TagError as error:
+        reason = f"token {error.index}: {error.reason}"
+        raise FormatError(str(path), reason, number) from None
+
+
+def _document(path: Path, number: int, row: dict, tags: list[str], strict: bool) -> DocumentRecord:
+    """A document from one row."""
+    text, offsets = _text(row, row["tokens"])
     spans = [
         Annotation(offsets[first][0], offsets[last][1], label, ref=f"tokens {first}-{last}")
-        for first, last, label in ranges
+        for first, last, label in _decode(tags, strict, number, path)
     ]
     name = row.get("id")
     name = f"{path.stem}-{number}" if name is None else str(name)
@@ -160,6 +189,15 @@ def _tags(tags: object, names: Sequence[str] | None, count: int) -> list[str]:
     """The row's tags as names; ids are looked up in names."""
     if not isinstance(tags, list) or len(tags) != count:
         raise _RowError(f"'{TAGS_KEY}' must be a list with one tag per token ({count})")
+    kinds = set(map(type, tags))
+    if (
+        kinds == {int}
+        and names is not None
+        and (not tags or 0 <= min(tags) <= max(tags) < len(names))
+    ):
+        return list(map(names.__getitem__, tags))
+    if kinds <= {str}:
+        return tags
     result = []
     for index, tag in enumerate(tags):
         if isinstance(tag, str):
@@ -173,7 +211,7 @@ def _tags(tags: object, names: Sequence[str] | None, count: int) -> list[str]:
     return result
 
 
-def _text(row: dict, tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+def _text(row: dict, tokens: list[str]) -> tuple[str, list]:
     """The row's text and token offsets: as given, else tokens joined by spaces."""
     if "offsets" not in row:
         offsets, position = [], 0
@@ -186,10 +224,27 @@ def _text(row: dict, tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
         raise _RowError("'offsets' needs the row's 'text'")
     if not isinstance(offsets, list) or len(offsets) != len(tokens):
         raise _RowError("'offsets' must be a list with one [start, end] per token")
+    if _offsets_fit(text, tokens, offsets):
+        return text, offsets
     return text, [
         _offset(text, token, pair, index)
         for index, (token, pair) in enumerate(zip(tokens, offsets, strict=True))
     ]
+
+
+def _offsets_fit(text: str, tokens: list[str], offsets: list) -> bool:
+    """Whether every offset is [start, end] of its token in text (checked in bulk)."""
+    if not offsets:
+        return True
+    if set(map(type, offsets)) != {list} or set(map(len, offsets)) != {2}:
+        return False
+    starts = list(map(itemgetter(0), offsets))
+    ends = list(map(itemgetter(1), offsets))
+    if set(map(type, starts)) | set(map(type, ends)) != {int}:
+        return False
+    if min(starts) < 0 or max(ends) > len(text) or any(map(int.__gt__, starts, ends)):
+        return False
+    return list(map(text.__getitem__, map(slice, starts, ends))) == tokens
 
 
 def _offset(text: str, token: str, pair: object, index: int) -> tuple[int, int]:
@@ -209,40 +264,46 @@ def _offset(text: str, token: str, pair: object, index: int) -> tuple[int, int]:
 def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
     """Write one layer of the documents as rows; [out, its label list].
 
-    Options: layer="entity", overlap="longest"|"fail", labels=[label order] (default sorted)."""
-    opts = conll.take_options(options, {"layer": "entity", "overlap": "longest", "labels": None})
+    Options: layer="entity", overlap="longest"|"fail", labels=[label order] (default: the
+    order labels first appear in)."""
+    defaults = {"layer": DEFAULT_LAYER, "overlap": "longest", "labels": None}
+    layer, overlap, labels = take_options(options, defaults).values()
+    check_overlap_option(overlap)
     out = Path(out)
-    documents = list(documents)
-    layer = opts["layer"]
-    conll.check_overlap(out, documents, layer, opts["overlap"])
-    names = tag_names(opts["labels"] or _labels(documents, layer))
+    fixed = labels is not None
+    names = tag_names(labels or [])
     ids = {name: index for index, name in enumerate(names)}
-    rows = [_row(out, index, document, layer, ids) for index, document in enumerate(documents)]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    out.write_text(lines, encoding="utf-8", newline="")
-    labels_file = labels_path(out)
-    labels_file.write_text(json.dumps(names, ensure_ascii=False) + "\n", encoding="utf-8")
-    return [out, labels_file]
+    conflicts = []
+    with atomic_file(out) as stream, atomic_file(labels_path(out)) as labels_stream:
+        for index, document in enumerate(documents):
+            name = document_name(document, index)
+            if overlap == "fail":
+                conflicts.extend(document_conflicts(document, name, layer))
+            if conflicts:
+                continue
+            row = _row(out, index, name, document, layer, ids, names, fixed)
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if conflicts:  # all of them listed; the temporary files are removed
+            raise FormatError(str(out), overlap_reason(conflicts, layer))
+        labels_stream.write(json.dumps(names, ensure_ascii=False) + "\n")
+    return [out, labels_path(out)]
 
 
-def _labels(documents: list[DocumentRecord], layer: str) -> list[str]:
-    """The labels used in layer, sorted."""
-    return sorted({span.label for doc in documents for span in conll.layer_spans(doc, layer)})
-
-
-def _row(out: Path, index: int, document: DocumentRecord, layer: str, ids: dict) -> dict:
-    """One document as a row."""
-    name = conll.document_name(document, index)
-    tagged = conll.tag_document(out, name, document, layer, "iob2")
-    missing = sorted({tag for tag in tagged.tags if tag not in ids})
-    if missing:
+def _row(out, index, name, document, layer, ids: dict, names: list, fixed: bool) -> dict:
+    """One document as a row; a label not yet in ids gets the next ones unless they are fixed."""
+    tagged = tag_document(out, name, document, layer, "iob2")
+    missing = sorted({tag for tag in set(tagged.tags) if tag not in ids})
+    if missing and fixed:
         raise FormatError(str(out), f"{name}: labels not in the label list: {missing}")
+    for label in dict.fromkeys(tag[2:] for tag in tagged.tags if tag not in ids):
+        for tag in (f"B-{label}", f"I-{label}"):
+            ids[tag] = len(names)
+            names.append(tag)
     text = document.text
     return {
         "id": document.id if document.id is not None else str(index),
-        "tokens": [text[token.start : token.end] for token in tagged.tokens],
-        TAGS_KEY: [ids[tag] for tag in tagged.tags],
+        "tokens": tagged.words(text),
+        TAGS_KEY: list(map(ids.__getitem__, tagged.tags)),
         "text": text,
-        "offsets": [[token.start, token.end] for token in tagged.tokens],
+        "offsets": list(map(list, zip(tagged.starts, tagged.ends, strict=True))),
     }

@@ -4,39 +4,60 @@ Read: for each Doc, the text is `doc.text`; spans come from every `doc.spans[key
 key) and from `doc.ents` (layer "entity"), duplicates removed. spaCy's character offsets are
 Python string indexes, i.e. code points, as ours. The id and title written by `write` are
 restored from `doc.user_data`; a Doc without them gets `<stem>` (or `<stem>-N` when the file
-holds several).
+holds several). Docs are handed on one at a time (`read` returns an iterator); a DocBin file
+is one compressed blob, so one file is in memory at a time: write big corpora in several files.
 
 Write: each document becomes a Doc built from the project's tokenizer
-(`annotator.text.tokens.tokenize`, span offsets as boundaries) with its whitespace kept the
+(`annotator.text.tokens.token_offsets`, span offsets as boundaries) with its whitespace kept the
 way spaCy keeps it: one following space is a token's `whitespace_`, any other whitespace
 (leading, runs, newlines, CRLF) is a whitespace token, so `doc.text == text` exactly. Every span
 goes into `doc.spans[layer]` (no layer: "entity"); the entity-layer spans also go into
 `doc.ents`, keeping the longest of overlapping ones. Spans are made with
 `doc.char_span(start, end, label, alignment_mode="strict")`. Saved with
-`DocBin(store_user_data=True)`. A discontinuous span is written as its covering [start, end);
-duplicate spans (same offsets, label and layer) are written once.
+`DocBin(store_user_data=True)`, token attributes `ORTH`, `SPACY`, `ENT_IOB`, `ENT_TYPE` (what
+the Docs hold). A discontinuous span is written as its covering [start, end); duplicate spans
+(same offsets, label and layer) are written once.
+
+A DocBin keeps every Doc's arrays until it is saved, so `write` saves one every
+`docs_per_file` documents (default DOCS_PER_FILE): up to that many, `out` is one `.spacy` file;
+more make `out` a folder of `<stem>-00001.spacy`, `<stem>-00002.spacy`... which `spacy train`
+reads as one corpus when given the folder (`--paths.train out`), and which `annotator import`
+reads file by file. Either way the output is staged beside `out` and replaces it only when all
+was written.
 """
 
 import zlib
 from bisect import bisect_left
 from bisect import bisect_right
 from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 from pathlib import Path
 
-from annotator.formats import conll
+from annotator.formats.output import replace_path
+from annotator.formats.output import staging_folder
+from annotator.formats.overlaps import document_name
+from annotator.formats.overlaps import keep_longest
+from annotator.formats.overlaps import layer_spans
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
-from annotator.text.tokens import tokenize
+from annotator.formats.tagging import check_span
+from annotator.formats.tagging import take_options
+from annotator.text.tokens import token_offsets
 
 NAME = "spacy"
 ENTITY_LAYER = "entity"
 ID_KEY = "annotator.id"
 TITLE_KEY = "annotator.title"
 MISSING = "spaCy is not installed: pip install annotator[spacy]"
+DOCS_PER_FILE = 1000
+ATTRS = ("ENT_IOB", "ENT_TYPE")  # ORTH and SPACY are always stored
 
 _SNIFF_BYTES = 4096
+_PLAIN_GAPS = frozenset(("", " "))
 
 
 def _spacy():
@@ -66,16 +87,22 @@ def sniff(path: Path) -> bool:
 # --- reading --------------------------------------------------------------------------------
 
 
-def read(path: Path, **options) -> list[DocumentRecord]:
-    """The documents of a `.spacy` DocBin file."""
-    conll.take_options(options, {})
+def read(path: Path, **options) -> Iterator[DocumentRecord]:
+    """The documents of a `.spacy` DocBin file, one at a time."""
+    take_options(options, {})
+    return _documents(Path(path))
+
+
+def _documents(path: Path) -> Iterator[DocumentRecord]:
+    """The file's Docs as documents."""
     _, DocBin, Vocab = _spacy()
-    path = Path(path)
     try:
-        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(Vocab()))
+        docbin = DocBin().from_bytes(path.read_bytes())
     except Exception as error:  # spaCy raises zlib, msgpack, value and key errors
         raise FormatError(str(path), f"not a spaCy DocBin: {error}") from None
-    return [_document(path, index, len(docs), doc) for index, doc in enumerate(docs)]
+    count = len(docbin)
+    for index, doc in enumerate(docbin.get_docs(Vocab())):
+        yield _document(path, index, count, doc)
 
 
 def _document(path: Path, index: int, count: int, doc) -> DocumentRecord:
@@ -109,31 +136,47 @@ def _add(spans: dict, span, layer: str) -> None:
 
 
 def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
-    """Write the documents as a DocBin; [out]."""
-    conll.take_options(options, {})
+    """Write the documents as DocBin files of up to docs_per_file Docs; [out], a file or a
+    folder of files (see the module docstring).
+
+    Options: docs_per_file=DOCS_PER_FILE."""
+    per_file = take_options(options, {"docs_per_file": DOCS_PER_FILE})["docs_per_file"]
+    if not (isinstance(per_file, int) and per_file > 0):
+        raise ValueError(f"docs_per_file must be a positive integer, got {per_file!r}")
     Doc, DocBin, Vocab = _spacy()
     out = Path(out)
-    vocab = Vocab()
-    docbin = DocBin(store_user_data=True)
-    for index, document in enumerate(documents):
-        docbin.add(_doc(Doc, vocab, out, conll.document_name(document, index), document))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(docbin.to_bytes())
+    with staging_folder(out) as staged:
+        files: list[Path] = []
+        vocab, docbin = Vocab(), DocBin(attrs=ATTRS, store_user_data=True)
+        for index, document in enumerate(documents):
+            docbin.add(_doc(Doc, vocab, out, document_name(document, index), document))
+            if len(docbin) == per_file:  # a new Vocab too: its strings grow with the Docs
+                files.append(_save(docbin, staged / f"{out.stem}-{len(files) + 1:05d}.spacy"))
+                vocab, docbin = Vocab(), DocBin(attrs=ATTRS, store_user_data=True)
+        if len(docbin) or not files:
+            files.append(_save(docbin, staged / f"{out.stem}-{len(files) + 1:05d}.spacy"))
+        replace_path(files[0] if len(files) == 1 else staged, out)
     return [out]
+
+
+def _save(docbin, path: Path) -> Path:
+    """The DocBin written to path."""
+    path.write_bytes(docbin.to_bytes())
+    return path
 
 
 def _doc(Doc, vocab, out: Path, name: str, document: DocumentRecord):
     """A Doc with the document's exact text, spans, entities, id and title."""
     for span in document.spans:
-        conll.check_span(out, name, document, span)
+        check_span(out, name, document, span)
     words, spaces = words_and_spaces(document.text, document.spans)
     doc = Doc(vocab, words=words, spaces=spaces)
     if doc.text != document.text:  # cannot happen: words_and_spaces keeps every character
         raise FormatError(str(out), f"{name}: the Doc's text differs from the document's")
     for layer in sorted({span.layer or ENTITY_LAYER for span in document.spans}):
-        spans = conll.layer_spans(document, layer)
+        spans = layer_spans(document, layer)
         doc.spans[layer] = [_span(doc, out, name, span) for span in spans]
-    entities = conll.keep_longest(conll.layer_spans(document, ENTITY_LAYER))[0]
+    entities = keep_longest(layer_spans(document, ENTITY_LAYER))[0]
     doc.ents = [_span(doc, out, name, span) for span in entities]
     doc.user_data[ID_KEY] = document.id
     doc.user_data[TITLE_KEY] = document.title
@@ -159,21 +202,42 @@ class _Cuts:
 
 
 def words_and_spaces(text: str, spans: Iterable[Annotation]) -> tuple[list[str], list[bool]]:
-    """Doc words and spaces for text, breaking at every span offset, whitespace included."""
+    """Doc words and spaces for text, breaking at every span offset, whitespace included.
+
+    Most gaps between tokens are nothing or one space (the previous word's trailing space),
+    so words and spaces are made for all tokens at once; the other gaps (line breaks, runs of
+    spaces, a space at a span's edge) are spliced in as whitespace words."""
     spans = list(spans)
     starts = frozenset(span.start for span in spans)
     ends = frozenset(span.end for span in spans)
     cuts = _Cuts(starts, ends, tuple(sorted(starts | ends)))
-    words: list[str] = []
-    spaces: list[bool] = []
-    position = 0
-    for token in tokenize(text, cuts.offsets):
-        _add_gap(text, position, token.start, cuts, words, spaces)
-        words.append(text[token.start : token.end])
-        spaces.append(False)
-        position = token.end
-    _add_gap(text, position, len(text), cuts, words, spaces)
-    return words, spaces
+    tokens = token_offsets(text, cuts.offsets)
+    words = list(map(text.__getitem__, map(slice, tokens.starts, tokens.ends)))
+    gap_starts, gap_ends = [0, *tokens.ends], [*tokens.starts, len(text)]
+    gaps = list(map(text.__getitem__, map(slice, gap_starts, gap_ends)))
+    spaces = list(map(" ".__eq__, gaps[1:]))
+    special = list(compress(range(len(gaps)), map(not_, map(_PLAIN_GAPS.__contains__, gaps))))
+    if gaps[0] == " ":  # leading whitespace is a word of its own
+        special.insert(0, 0)
+    edges = {p for p in starts if text[p : p + 1] == " "} | {p - 1 for p in ends if p > 0}
+    edges = {p for p in edges if text[p : p + 1] == " "}
+    if edges:  # a one-space gap at a span's edge cannot be a trailing space
+        special = sorted({*special, *(i for i in range(1, len(gaps)) if gap_starts[i] in edges)})
+    if not special:
+        return words, spaces
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    copied = 0
+    for index in special:
+        out_words.extend(words[copied:index])
+        out_spaces.extend(spaces[copied:index])
+        if out_spaces:
+            out_spaces[-1] = False
+        _add_gap(text, gap_starts[index], gap_ends[index], cuts, out_words, out_spaces)
+        copied = index
+    out_words.extend(words[copied:])
+    out_spaces.extend(spaces[copied:])
+    return out_words, out_spaces
 
 
 def _add_gap(text: str, start: int, end: int, cuts: _Cuts, words: list, spaces: list) -> None:

@@ -5,6 +5,10 @@ them by document (deterministically: a seeded shuffle of the sorted document ids
 in two splits), hands each split to the format's writer, and writes a manifest beside the
 output: format, schema, counts per label and split, the command, the project version and a
 sha256 per file, so a dataset can be traced and reproduced.
+
+Everything streams: documents come from the database as the writer takes them, and a split is
+one more pass over the database that keeps its own documents, so memory does not grow with the
+corpus. Only the document ids are held (for the seeded shuffle).
 """
 
 import hashlib
@@ -20,12 +24,14 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from annotator.formats import conll
 from annotator.formats import registry
+from annotator.formats.overlaps import document_dropped
+from annotator.formats.overlaps import document_name
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.schema.catalog import LabelCatalog
 from annotator.schema.toml_file import dump_schema
+from annotator.transfer.exporting import document_ids
 from annotator.transfer.exporting import export_records
 from annotator.transfer.exporting import write_jsonl
 
@@ -33,7 +39,7 @@ from annotator.transfer.exporting import write_jsonl
 WRITER_OPTIONS = {
     "brat": ("schema",),
     "conll": ("layer", "scheme", "overlap"),
-    "hf": ("layer", "overlap"),
+    "hf": ("layer", "overlap", "labels"),
 }
 FOLDER_OUTPUTS = ("brat",)
 
@@ -114,13 +120,12 @@ def export_dataset(
 ) -> ExportedDataset:
     """Write the annotations in format_name to out (one output per split) and a manifest."""
     parts = parse_split(split) if split else None
-    records = list(export_records(session, catalog)) if parts else None
-    assigned = assign_splits([r["id"] for r in records], parts, seed) if parts else {}
     outputs: list[tuple[str | None, Path, Iterator[dict]]] = []
     if parts:
+        assigned = assign_splits(document_ids(session), parts, seed)
         for name, _ in parts:
-            chosen = [record for record in records if assigned[record["id"]] == name]
-            outputs.append((name, _split_path(out, name, format_name), iter(chosen)))
+            chosen = _in_split(export_records(session, catalog), assigned, name)
+            outputs.append((name, _split_path(out, name, format_name), chosen))
     else:
         outputs.append((None, out, export_records(session, catalog)))
     files: list[Path] = []
@@ -138,6 +143,11 @@ def _split_path(out: Path, split_name: str, format_name: str) -> Path:
     if format_name in FOLDER_OUTPUTS and out.suffix != ".zip":
         return out / split_name
     return out.with_name(f"{out.stem}.{split_name}{out.suffix}")
+
+
+def _in_split(records: Iterator[dict], assigned: dict, name: str) -> Iterator[dict]:
+    """The records of the documents assigned to split name."""
+    return (record for record in records if assigned[record["id"]] == name)
 
 
 def _counting(records: Iterator[dict], counts: Counter, progress) -> Iterator[dict]:
@@ -160,10 +170,21 @@ def _write(format_name, records, path: Path, catalog, options: dict, dropped: li
     chosen = {key: value for key, value in options.items() if key in accepted and value is not None}
     if "schema" in accepted:
         chosen["schema"] = catalog.schema
-    documents = list(documents_of(records))
+    if "labels" in accepted:  # from the schema, so every split has the same label ids
+        layer = chosen.get("layer", "entity")
+        chosen["labels"] = [name for name, info in catalog.by_name.items() if info.layer == layer]
+    documents = documents_of(records)
     if chosen.get("overlap") == "longest":
-        dropped.extend(str(item) for item in conll.dropped(documents, chosen["layer"]))
+        documents = _noting_dropped(documents, chosen["layer"], dropped)
     return list(registry.module(format_name).write(documents, path, **chosen))
+
+
+def _noting_dropped(documents, layer: str, dropped: list[str]) -> Iterator[DocumentRecord]:
+    """Pass documents through, adding to dropped the spans overlap="longest" leaves out."""
+    for index, document in enumerate(documents):
+        name = document_name(document, index)
+        dropped.extend(str(item) for item in document_dropped(document, name, layer))
+        yield document
 
 
 def _write_manifest(out, format_name, files, counts, catalog, split, seed, command) -> Path:

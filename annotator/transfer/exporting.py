@@ -5,8 +5,6 @@ memory does not grow with the corpus) -> checked lines -> a jsonlines writer int
 file that replaces the target only when everything was written.
 """
 
-import os
-import tempfile
 from collections.abc import Callable
 from collections.abc import Iterator
 from datetime import UTC
@@ -21,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from annotator.formats.output import atomic_file
 from annotator.models.annotations import DocumentStatus
 from annotator.models.annotations import Span
 from annotator.models.annotations import Status
@@ -73,6 +72,11 @@ def export_records(session: Session, catalog: LabelCatalog) -> Iterator[dict]:
     finally:
         for result in results:  # server-side cursors on PostgreSQL: close even when stopped
             result.close()
+
+
+def document_ids(session: Session) -> list[str]:
+    """The id of every document (what a dataset split shuffles)."""
+    return list(session.connection().execute(select(Document.id)).scalars())
 
 
 def _merge(
@@ -212,20 +216,12 @@ def write_jsonl(
     records: Iterator[dict], out_path: str | Path, progress: Callable[[int], None] | None = None
 ) -> int:
     """Write records to out_path atomically; returns how many lines were written."""
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=out_path.parent, prefix=".export-", suffix=".tmp")
     count = 0
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            writer = jsonlines.Writer(stream, compact=True, sort_keys=False)
-            for record in records:
-                writer.write(record)
-                count += 1
-                if progress:
-                    progress(1)
-        os.replace(temp_name, out_path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_file(Path(out_path)) as stream:
+        writer = jsonlines.Writer(stream, compact=True, sort_keys=False)
+        for record in records:
+            writer.write(record)
+            count += 1
+            if progress:
+                progress(1)
     return count

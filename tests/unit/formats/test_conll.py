@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import conll
+from annotator.formats import overlaps
+from annotator.formats.conll_writing import DOCSTART
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
@@ -228,7 +230,7 @@ def test_docstart_splits_documents(tmp_path):
 def test_invalid_lines_name_the_line(tmp_path, content, line, reason):
     path = write_text(tmp_path, content)
     with pytest.raises(FormatError) as caught:
-        conll.read(path)
+        list(conll.read(path))
     assert caught.value.line == line
     assert caught.value.path == str(path)
     assert reason in str(caught.value)
@@ -238,7 +240,7 @@ def test_invalid_lines_name_the_line(tmp_path, content, line, reason):
 def test_doccano_malformed_line(tmp_path):
     path = CONLL / "doccano" / "labeling.invalid.conll"
     with pytest.raises(FormatError) as caught:
-        conll.read(path)
+        list(conll.read(path))
     assert str(caught.value) == f"{path}:1: invalid tag 'SOCCERO' in 'SOCCERO SOCCERO SOCCERO'"
 
 
@@ -246,7 +248,7 @@ def test_not_utf8_is_refused_naming_the_file(tmp_path):
     path = tmp_path / "latin1.conll"
     path.write_bytes("café\tO\n".encode("latin-1"))
     with pytest.raises(FormatError, match="not UTF-8") as caught:
-        conll.read(path)
+        list(conll.read(path))
     assert caught.value.path == str(path)
 
 
@@ -267,7 +269,7 @@ def test_written_layout(tmp_path, scheme, tags):
     assert out == [tmp_path / "out.conll"]
     tokens = ["Ann", "Lee", "met", "Bo", ".", "Bye"]
     lines = [f"{token}\t{tag}" for token, tag in zip(tokens, tags, strict=True)]
-    expected = [conll.DOCSTART, "", *lines[:5], "", lines[5], "", ""]
+    expected = [DOCSTART, "", *lines[:5], "", lines[5], "", ""]
     assert out[0].read_bytes().decode("utf-8") == "\n".join(expected)
 
 
@@ -322,7 +324,7 @@ def _sample_documents() -> list[DocumentRecord]:
 def test_round_trip_keeps_tokens_and_spans(tmp_path, scheme, source):
     documents = _sample_documents() if source == "samples" else generated()
     out = conll.write(documents, tmp_path / "out.conll", scheme=scheme)[0]
-    back = conll.read(out)
+    back = list(conll.read(out))
     assert len(back) == len(documents)
     for original, read in zip(documents, back, strict=True):
         assert squeezed(read.text) == squeezed(original.text)
@@ -332,7 +334,7 @@ def test_round_trip_keeps_tokens_and_spans(tmp_path, scheme, source):
 
 
 def test_second_round_trip_is_exact(tmp_path):
-    once = conll.read(conll.write(generated(), tmp_path / "1.conll")[0])
+    once = list(conll.read(conll.write(generated(), tmp_path / "1.conll")[0]))
     twice = conll.read(conll.write(once, tmp_path / "2.conll", scheme="bilou")[0])
     assert [(d.text, key(d)) for d in twice] == [(d.text, key(d)) for d in once]
 
@@ -350,12 +352,12 @@ def _overlapping() -> list[DocumentRecord]:
 
 
 def test_conflicts_lists_every_pair():
-    found = conll.conflicts(_overlapping())
+    found = overlaps.conflicts(_overlapping())
     assert [str(conflict) for conflict in found] == [
         "nyc: GPE [9, 22) 'New York City' overlaps PER [13, 17) 'York'",
         "nyc: GPE [9, 22) 'New York City' overlaps ORG [18, 27) 'City Hall'",
     ]
-    assert found[0].first == conll.SpanRef(9, 22, "GPE", "New York City")
+    assert found[0].first == overlaps.SpanRef(9, 22, "GPE", "New York City")
 
 
 def test_overlap_fail_names_each_conflict(tmp_path):
@@ -373,7 +375,7 @@ def test_overlap_longest_keeps_longest_and_reports_dropped(tmp_path):
     documents = _overlapping()
     back = conll.read(conll.write(documents, tmp_path / "out.conll", overlap="longest")[0])
     assert [token_texts(d) for d in back] == [[("NewYorkCity", "GPE")], [("Oslo", "GPE")]]
-    assert [str(d) for d in conll.dropped(documents)] == [
+    assert [str(d) for d in overlaps.dropped(documents)] == [
         "nyc: dropped PER [13, 17) 'York' (overlaps GPE [9, 22) 'New York City')",
         "nyc: dropped ORG [18, 27) 'City Hall' (overlaps GPE [9, 22) 'New York City')",
     ]
@@ -396,7 +398,7 @@ def test_longest_tie_rules(tmp_path, marks, kept):
 
 def test_identical_duplicates_are_not_conflicts():
     document = make("d", "Oslo", ("Oslo", "GPE"), ("Oslo", "GPE"))
-    assert conll.conflicts([document]) == []
+    assert overlaps.conflicts([document]) == []
 
 
 # --- sniff ----------------------------------------------------------------------------------
@@ -405,3 +407,45 @@ def test_identical_duplicates_are_not_conflicts():
 @pytest.mark.parametrize("case", list(SNIFF_KINDS), ids=list(SNIFF_KINDS))
 def test_sniff(sniffed, case):
     assert conll.sniff(sniffed[case]) is (SNIFF_KINDS[case] == conll.NAME)
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+
+def test_a_failing_stream_leaves_no_file(tmp_path):
+    def documents():
+        yield from generated()
+        raise RuntimeError("database went away")
+
+    out = tmp_path / "out.conll"
+    with pytest.raises(RuntimeError, match="went away"):
+        conll.write(documents(), out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_yields_documents_before_the_end_of_the_file(tmp_path):
+    content = "-DOCSTART-\nA\tB-PER\n-DOCSTART-\nB\tO\n-DOCSTART-\nC\tX-BAD\n"
+    documents = conll.read(write_text(tmp_path, content, "news.conll"))
+    assert next(documents).id == "news-1"  # held until the next one is known (its name)
+    with pytest.raises(FormatError, match="invalid tag 'X-BAD'") as caught:
+        next(documents)
+    assert caught.value.line == 6
+
+
+def test_bilou_found_late_refuses_an_earlier_iob_span(tmp_path):
+    content = "-DOCSTART-\nA\tB-PER\nB\tI-PER\n-DOCSTART-\nC\tU-ORG\n"
+    with pytest.raises(FormatError) as caught:
+        list(conll.read(write_text(tmp_path, content)))
+    assert (caught.value.line, caught.value.reason) == (3, "PER span not closed at sentence end")
+
+
+def test_documents_across_read_chunks(tmp_path, monkeypatch):
+    from annotator.formats import file_text
+
+    documents = generated()
+    out = conll.write(documents, tmp_path / "out.conll")[0]
+    whole = list(conll.read(out))
+    monkeypatch.setattr(file_text, "CHUNK_BYTES", 7)
+    assert [(d.id, d.text, key(d), d.where) for d in conll.read(out)] == [
+        (d.id, d.text, key(d), d.where) for d in whole
+    ]

@@ -7,6 +7,7 @@ import pytest
 
 from annotator.formats import conll
 from annotator.formats import hf
+from annotator.formats import overlaps
 from annotator.formats.records import FormatError
 from tests.unit.formats.test_conll import CONLL
 from tests.unit.formats.test_conll import SAMPLES
@@ -35,7 +36,7 @@ def test_written_rows_and_label_list(tmp_path):
     paths = hf.write([document], tmp_path / "train.jsonl")
     assert paths == [tmp_path / "train.jsonl", tmp_path / "train.labels.json"]
     names = json.loads(paths[1].read_text(encoding="utf-8"))
-    assert names == ["O", "B-GPE", "I-GPE", "B-PER", "I-PER"]
+    assert names == ["O", "B-PER", "I-PER", "B-GPE", "I-GPE"]  # first seen first
     (row,) = _rows(paths[0])
     assert list(row) == ["id", "tokens", "ner_tags", "text", "offsets"]
     assert row["id"] == "d1"
@@ -58,7 +59,7 @@ def test_labels_option_fixes_the_order(tmp_path):
 @pytest.mark.parametrize("source", ["samples", "generated"], ids=["samples", "generated"])
 def test_round_trip_is_exact_with_offsets(tmp_path, source):
     documents = _samples() if source == "samples" else generated()
-    back = hf.read(hf.write(documents, tmp_path / "out.jsonl")[0])
+    back = list(hf.read(hf.write(documents, tmp_path / "out.jsonl")[0]))
     assert [d.id for d in back] == [d.id for d in documents]
     for original, read in zip(documents, back, strict=True):
         assert read.text.encode("utf-8") == original.text.encode("utf-8")
@@ -71,7 +72,7 @@ def test_rows_without_offsets_keep_tokens(tmp_path):
     bare = tmp_path / "bare.jsonl"
     rows = [{k: row[k] for k in ("id", "tokens", "ner_tags")} for row in _rows(out)]
     bare.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    back = hf.read(bare, labels=json.loads(hf.labels_path(out).read_text()))
+    back = list(hf.read(bare, labels=json.loads(hf.labels_path(out).read_text())))
     for original, read in zip(documents, back, strict=True):
         assert read.text == " ".join(_rows(out)[documents.index(original)]["tokens"])
         assert squeezed(read.text) == squeezed(original.text)
@@ -108,7 +109,7 @@ def test_bad_rows_name_the_line(tmp_path, lines, line, reason):
     path = write_text(tmp_path, "\n".join(lines) + "\n", "rows.jsonl")
     write_text(tmp_path, '["O", "B-X", "I-X"]', "rows.labels.json")
     with pytest.raises(FormatError) as caught:
-        hf.read(path)
+        list(hf.read(path))
     assert caught.value.line == line
     assert reason in str(caught.value)
 
@@ -116,14 +117,14 @@ def test_bad_rows_name_the_line(tmp_path, lines, line, reason):
 def test_ids_without_label_list_are_refused(tmp_path):
     path = write_text(tmp_path, '{"tokens": ["a"], "ner_tags": [0]}\n', "rows.jsonl")
     with pytest.raises(FormatError, match="no label list rows.labels.json beside it"):
-        hf.read(path)
+        list(hf.read(path))
 
 
 def test_not_utf8_is_refused(tmp_path):
     path = tmp_path / "rows.jsonl"
     path.write_bytes('{"tokens": ["café"], "ner_tags": ["O"]}\n'.encode("latin-1"))
     with pytest.raises(FormatError, match="not UTF-8"):
-        hf.read(path)
+        list(hf.read(path))
 
 
 def test_overlaps_like_conll(tmp_path):
@@ -132,7 +133,7 @@ def test_overlaps_like_conll(tmp_path):
         hf.write([document], tmp_path / "x.jsonl", overlap="fail")
     (back,) = hf.read(hf.write([document], tmp_path / "y.jsonl", overlap="longest")[0])
     assert key(back) == [(0, 13, "GPE")]
-    assert [str(d) for d in conll.dropped([document])] == [
+    assert [str(d) for d in overlaps.dropped([document])] == [
         "nyc: dropped ORG [9, 18) 'City Hall' (overlaps GPE [0, 13) 'New York City')"
     ]
 
@@ -172,3 +173,26 @@ def test_labels_with_spaces_survive_json(tmp_path):
     assert key(back) == [(0, 4, "BIG ORG")]
     with pytest.raises(FormatError, match="d: label 'BIG ORG' contains whitespace"):
         conll.write([document], tmp_path / "x.conll")
+
+
+def _failing(documents):
+    """The documents, then an error: a database that went away mid-export."""
+    yield from documents
+    raise RuntimeError("database went away")
+
+
+def test_a_failing_stream_writes_nothing(tmp_path):
+    out = tmp_path / "rows.jsonl"
+    with pytest.raises(RuntimeError, match="went away"):
+        hf.write(_failing(generated()), out, labels=["EMO", "GPE", "FLAG", "FAM", "ORG", "PER"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_is_lazy_and_stops_at_the_bad_row(tmp_path):
+    out = hf.write(generated(), tmp_path / "rows.jsonl")[0]
+    out.write_text(out.read_text(encoding="utf-8") + "not json\n", encoding="utf-8")
+    documents = hf.read(out)
+    assert next(documents).id == "emoji"
+    with pytest.raises(FormatError, match="not JSON") as caught:
+        list(documents)
+    assert caught.value.line == len(generated()) + 1

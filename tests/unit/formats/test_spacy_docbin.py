@@ -28,7 +28,7 @@ def layered(document: DocumentRecord) -> list[tuple[int, int, str, str]]:
 
 def round_trip(tmp_path: Path, documents: list[DocumentRecord]) -> list[DocumentRecord]:
     """documents written to a DocBin and read back."""
-    return spacy_docbin.read(spacy_docbin.write(documents, tmp_path / "out.spacy")[0])
+    return list(spacy_docbin.read(spacy_docbin.write(documents, tmp_path / "out.spacy")[0]))
 
 
 def test_demo_reads_the_same_spans_as_its_prodigy_jsonl():
@@ -117,7 +117,7 @@ def test_missing_spacy_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(
         RuntimeError, match=r"spaCy is not installed: pip install annotator\[spacy\]"
     ):
-        spacy_docbin.read(SPACY / "demo.spacy")
+        list(spacy_docbin.read(SPACY / "demo.spacy"))
     with pytest.raises(RuntimeError, match="spaCy is not installed"):
         spacy_docbin.write(generated(), tmp_path / "out.spacy")
     assert spacy_docbin.sniff(SPACY / "demo.spacy")  # sniffing needs no spaCy
@@ -132,7 +132,7 @@ def test_not_a_docbin_is_refused_naming_the_file(tmp_path, content):
     path = tmp_path / "bad.spacy"
     path.write_bytes(content)
     with pytest.raises(FormatError, match="not a spaCy DocBin") as caught:
-        spacy_docbin.read(path)
+        list(spacy_docbin.read(path))
     assert caught.value.path == str(path)
 
 
@@ -151,3 +151,88 @@ def sniffed(tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.parametrize("case", list(SNIFF_KINDS), ids=list(SNIFF_KINDS))
 def test_sniff(sniffed, case):
     assert spacy_docbin.sniff(sniffed[case]) is (SNIFF_KINDS[case] == spacy_docbin.NAME)
+
+
+def _one_by_one(text: str, spans: list[Annotation]) -> tuple[list[str], list[bool]]:
+    """words_and_spaces the obvious way, token by token: the tokens with every span offset as
+    a boundary; between them, the first space of a gap is the previous word's trailing space
+    unless a span starts on it or ends right after it, the rest whitespace words cut at span
+    offsets."""
+    from annotator.text.tokens import tokenize
+
+    cuts = sorted({offset for span in spans for offset in (span.start, span.end)})
+    starts = {span.start for span in spans}
+    ends = {span.end for span in spans}
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def gap(start: int, end: int) -> None:
+        if start < end and words and text[start] == " " and start not in starts:
+            if start + 1 not in ends:
+                spaces[-1] = True
+                start += 1
+        edges = [start, *(cut for cut in cuts if start < cut < end), end]
+        for a, b in zip(edges, edges[1:], strict=False):
+            if a < b:
+                words.append(text[a:b])
+                spaces.append(False)
+
+    position = 0
+    for token in tokenize(text, cuts):
+        gap(position, token.start)
+        words.append(text[token.start : token.end])
+        spaces.append(False)
+        position = token.end
+    gap(position, len(text))
+    return words, spaces
+
+
+def test_words_and_spaces_equal_the_token_by_token_construction():
+    rng = random.Random(3)
+    pieces = ["a", "bc", " ", "  ", "\n", "\r\n", ".", "🙂", "e\u0301", "\u00a0", "🇫🇷"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        spans = []
+        for _ in range(rng.randint(0, 3) if text else 0):
+            start = rng.randrange(len(text))
+            spans.append(Annotation(start, rng.randint(start + 1, len(text)), "X"))
+        assert spacy_docbin.words_and_spaces(text, spans) == _one_by_one(text, spans), text
+
+
+def test_many_documents_become_a_folder_of_files_that_read_back(tmp_path):
+    documents = [make(f"d{i}", f"Doc {i} by Acme.", ("Acme", "ORG")) for i in range(7)]
+    out = tmp_path / "all.spacy"
+    assert spacy_docbin.write(iter(documents), out, docs_per_file=3) == [out]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "all-00001.spacy", "all-00002.spacy", "all-00003.spacy"
+    ]  # fmt: skip
+    back = [d for path in sorted(out.iterdir()) for d in spacy_docbin.read(path)]
+    assert [(d.id, d.text, layered(d)) for d in back] == [
+        (d.id, d.text, layered(d)) for d in documents
+    ]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]
+
+
+def test_few_documents_stay_one_file_and_replace_an_old_folder(tmp_path):
+    out = tmp_path / "all.spacy"
+    out.mkdir()
+    (out / "stale-00009.spacy").write_bytes(b"old")
+    spacy_docbin.write([make("d", "Acme", ("Acme", "ORG"))], out, docs_per_file=3)
+    assert out.is_file()
+    assert [d.id for d in spacy_docbin.read(out)] == ["d"]
+
+
+def test_a_failing_stream_leaves_the_old_output(tmp_path):
+    out = tmp_path / "all.spacy"
+    spacy_docbin.write([make("old", "Acme", ("Acme", "ORG"))], out)
+    before = out.read_bytes()
+
+    def documents():
+        for i in range(5):
+            yield make(f"d{i}", "Acme", ("Acme", "ORG"))
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        spacy_docbin.write(documents(), out, docs_per_file=2)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["all.spacy"]

@@ -1,0 +1,85 @@
+"""Writing an export so that a failure leaves nothing half-written.
+
+A writer streams into a temporary file (or folder) beside its target; only when everything was
+written does the temporary output replace the target. Any error removes it, so the target is
+either the complete new output or whatever was there before.
+"""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+PREFIX = ".export-"
+
+
+@contextmanager
+def atomic_file(out: Path, mode: str = "w") -> Iterator[IO]:
+    """An open temporary file beside out ("w": UTF-8 text, newlines untouched; "wb": bytes)
+    that replaces out when the block ends without an error."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=out.parent, prefix=PREFIX, suffix=".tmp")
+    try:
+        text = "b" not in mode
+        with os.fdopen(
+            handle, mode, **({"encoding": "utf-8", "newline": ""} if text else {})
+        ) as stream:
+            yield stream
+        os.replace(temp_name, out)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder beside out whose files, when the block ends without an error, move
+    into out (created if missing; files of the same name are replaced, others left alone)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(dir=out.parent, prefix=PREFIX))
+    try:
+        yield temp
+        if not out.exists():
+            os.replace(temp, out)
+            return
+        for path in sorted(temp.rglob("*")):
+            target = out / path.relative_to(temp)
+            if path.is_dir():
+                target.mkdir(exist_ok=True)
+            else:
+                os.replace(path, target)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+@contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder beside out for output that is moved into place with replace_path;
+    removed at the end with whatever is still in it."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(dir=out.parent, prefix=PREFIX))
+    try:
+        yield temp
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def replace_path(new: Path, out: Path) -> None:
+    """Put new (a file or a folder) at out, replacing the file or folder there: a file in one
+    atomic rename; a folder by moving the old one aside first, then removing it."""
+    new, out = Path(new), Path(out)
+    if out.is_dir() and not out.is_symlink():
+        old = Path(tempfile.mkdtemp(dir=out.parent, prefix=PREFIX))
+        os.replace(out, old / out.name)
+        os.replace(new, out)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    if new.is_dir() and out.exists():
+        out.unlink()
+    os.replace(new, out)
