@@ -17,10 +17,32 @@ from annotator.schema.toml_file import SchemaError
 from annotator.transfer.dataset_export import export_dataset
 from annotator.transfer.exporting import ExportError
 from annotator.transfer.exporting import default_export_path
-from annotator.transfer.importing import FileReport
+from annotator.transfer.import_batch import FileReport
 from annotator.transfer.importing import ImportOptions
 from annotator.transfer.importing import import_paths
 from annotator.transfer.importing import total_size
+
+
+def format_options(command):
+    """The readers' options, as the FormatSpecs declare them (each once, by name)."""
+    for option in reversed(registry.import_options()):
+        if not option.offered:
+            continue
+        flag = "--" + option.name.replace("_", "-")
+        takers = ", ".join(registry.formats_taking(option.name))
+        defaults = registry.import_defaults(option.name).items()
+        shown = ", ".join(
+            f"{name}: {value}" for name, value in defaults if value not in (None, False)
+        )
+        help_text = f"{option.help} [{takers}{'; default ' + shown if shown else ''}]"
+        choices = registry.import_choices(option.name)
+        settings = (
+            {"is_flag": True}
+            if option.flag
+            else {"type": click.Choice(choices) if choices else None}
+        )
+        command = click.option(flag, option.name, default=None, help=help_text, **settings)(command)
+    return command
 
 
 @click.command(name="import")
@@ -28,46 +50,51 @@ from annotator.transfer.importing import total_size
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(list(registry.MODULES)),
+    type=click.Choice(registry.names()),
     help="The files' format; without it each file's format is recognised from its content.",
 )
 @click.option("--add-labels", is_flag=True, help="Add labels the schema lacks (else refuse).")
-@click.option(
-    "--skip-unsupported",
-    is_flag=True,
-    help="Keep what the project cannot represent (brat events...) in metadata, not refuse.",
-)
 @click.option("--as-suggestions", is_flag=True, help="The spans are predictions, not annotations.")
 @click.option("--source", help="Name the suggestions are filed under (default: import:FORMAT).")
 @click.option("--keep-boilerplate", is_flag=True, help="Keep teaser and paywall lines in raw text.")
-@click.option(
-    "--rejected",
-    type=click.Choice(["keep", "drop"]),
-    default="keep",
-    show_default=True,
-    help="Prodigy reject/ignore answers: kept apart as rejected suggestions, or dropped.",
-)
-@click.option("--text-column", default="text", show_default=True, help="CSV/TSV text column.")
+@format_options
 @click.pass_context
-def import_command(ctx: click.Context, paths: tuple[str, ...], format_name: str | None, **choices):
+def import_command(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    format_name: str | None,
+    add_labels: bool,
+    as_suggestions: bool,
+    source: str | None,
+    keep_boilerplate: bool,
+    **chosen,
+):
     """Import documents (and their annotations) from files, folders and zips."""
     app = command_app(ctx, seeds=False)
     options = ImportOptions(
-        annotator_name=app.config["ANNOTATOR_USER"], format=format_name, **choices
+        annotator_name=app.config["ANNOTATOR_USER"],
+        format=format_name,
+        add_labels=add_labels,
+        as_suggestions=as_suggestions,
+        source=source,
+        keep_boilerplate=keep_boilerplate,
+        format_options={name: value for name, value in chosen.items() if value is not None},
     )
     try:
         with progress_bar(total_size(paths), "Importing") as advance:
             report = import_paths(engine_of(app), paths, options, progress=advance)
     except (FormatError, SchemaError) as error:
         raise click.ClickException(f"{error} (nothing of that file was imported)") from None
+    except ValueError as error:  # an option value the file's format does not take
+        raise click.UsageError(str(error)) from None
     for file_report in report.files if len(report.files) <= 20 else []:
         _echo_file_report(file_report)
     formats = Counter(file_report.format for file_report in report.files)
-    chosen = ", ".join(f"{name} {count}" for name, count in sorted(formats.items()))
+    chosen_formats = ", ".join(f"{name} {count}" for name, count in sorted(formats.items()))
     click.echo(
         f"imported {report.total('documents_added')} documents, "
         f"{report.total('spans_added')} spans and {report.total('suggestions_added')} "
-        f"suggestions from {len(report.files)} files ({chosen})"
+        f"suggestions from {len(report.files)} files ({chosen_formats})"
     )
 
 
@@ -93,7 +120,7 @@ def _echo_file_report(report: FileReport) -> None:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice([name for name in registry.MODULES if name not in ("text", "html")]),
+    type=click.Choice(registry.export_names()),
     default="jsonl",
     show_default=True,
 )
@@ -105,10 +132,15 @@ def _echo_file_report(report: FileReport) -> None:
 @click.option(
     "--layer", default="entity", show_default=True, help="CoNLL / Hugging Face: the layer."
 )
-@click.option("--scheme", type=click.Choice(["iob2", "bilou"]), default="iob2", show_default=True)
+@click.option(
+    "--scheme",
+    type=click.Choice(registry.spec("conll").export_option("scheme").choices),
+    default="iob2",
+    show_default=True,
+)
 @click.option(
     "--overlap",
-    type=click.Choice(["longest", "fail"]),
+    type=click.Choice(registry.spec("conll").export_option("overlap").choices),
     default="fail",
     show_default=True,
     help="CoNLL / Hugging Face: overlapping spans in the layer fail, or keep the longest.",

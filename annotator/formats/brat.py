@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
 
+from annotator.formats.options import Option
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.spec import FormatSpec
 from annotator.schema.toml_file import Schema
 
 NAME = "brat"
@@ -484,3 +486,24 @@ def annotation_conf(schema: Schema, *, relations: Mapping[str, Sequence[str]] | 
         lines.append(f"{name} {args}")
     lines += ["", "[events]", "", "[attributes]"]
     return "\n".join(lines) + "\n"
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="brat standoff: a folder or .zip of .txt + .ann",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    suffixes=(".ann",),
+    folder=True,
+    import_options=(
+        Option(
+            "skip_unsupported",
+            "keep what cannot be represented (brat events, normalisations) in metadata "
+            "instead of refusing",
+            False,
+            flag=True,
+        ),
+    ),
+    export_options=(Option("schema", "The label schema, for annotation.conf.", offered=False),),
+)

@@ -51,12 +51,12 @@ from typing import NamedTuple
 
 import regex
 
-from annotator.formats.options import refuse_others
-from annotator.formats.options import take_choice
+from annotator.formats.options import Option
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 from annotator.formats.records import decode_utf8
+from annotator.formats.spec import FormatSpec
 
 NAME = "doccano"
 UNITS = ("utf-16", "code-points", "graphemes")
@@ -167,17 +167,14 @@ class _Reading(NamedTuple):
     column_label: str
 
 
-def read(path: Path, **options) -> list[DocumentRecord]:
+def read(
+    path: Path, *, offsets: str = "utf-16", column_data: str = "text", column_label: str = "label"
+) -> list[DocumentRecord]:
     """Read a doccano JSONL file, a folder of `<username>.jsonl`, or doccano's export zip.
 
     Options: `offsets` (see the module docstring); `column_data` / `column_label`, the column
     names chosen in doccano's import dialog (default "text" and "label")."""
-    reading = _Reading(
-        take_choice(options, "offsets", "utf-16", UNITS),
-        options.pop("column_data", "text"),
-        options.pop("column_label", "label"),
-    )
-    refuse_others(options)
+    reading = _Reading(offsets, column_data, column_label)
     path = Path(path)
     documents: list[DocumentRecord] = []
     for name, data, annotator in _sources(path):
@@ -495,12 +492,16 @@ def _writer(text: str, unit: str, where: str, out: str) -> Callable[[int], int]:
 # write
 
 
-def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
+def write(
+    documents: Iterable[DocumentRecord],
+    out: Path,
+    *,
+    offsets: str = "utf-16",
+    relations: bool | None = None,
+    per_annotator: bool = False,
+) -> list[Path]:
     """Write doccano JSONL (one file, or one per annotator); return the files written."""
-    unit = take_choice(options, "offsets", "utf-16", UNITS)
-    relations = options.pop("relations", None)
-    per_annotator = options.pop("per_annotator", False)
-    refuse_others(options)
+    unit = offsets
     documents = list(documents)
     if relations is None:
         relations = any(document.kept.get("relations") for document in documents)
@@ -588,3 +589,30 @@ def _relation_form(
             }
         )
     return {"entities": entities, "relations": relations}
+
+
+_OFFSETS = Option(
+    "offsets",
+    "The unit of the file's offsets (utf-16: doccano's browser, old Label Studio exports).",
+    "utf-16",
+    UNITS,
+)
+SPEC = FormatSpec(
+    name=NAME,
+    description="doccano JSONL (sequence labelling, relations), a per-annotator folder or zip",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    suffixes=(".jsonl",),
+    folder=True,
+    import_options=(
+        _OFFSETS,
+        Option("column_data", "The doccano column that holds the text.", "text"),
+        Option("column_label", "The doccano column that holds the labels.", "label"),
+    ),
+    export_options=(
+        _OFFSETS,
+        Option("relations", "Write the relation form (entities and relations).", flag=True),
+        Option("per_annotator", "Write one <annotator>.jsonl per annotator.", flag=True),
+    ),
+)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from annotator.formats import text as text_format
 from annotator.formats.records import DocumentRecord
+from annotator.formats.spec import FormatSpec
 
 NAME = "html"
 SUFFIXES = (".html", ".htm")
@@ -215,3 +216,13 @@ def read(path: Path) -> list[DocumentRecord]:
     markup = text_format.decode(path.read_bytes(), str(path))
     text, title = html_to_text(markup)
     return [DocumentRecord(text=text, id=path.stem, title=title, where=str(path))]
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="HTML pages reduced to their text (scripts, navigation dropped)",
+    sniff=sniff,
+    reader=read,
+    suffixes=SUFFIXES,
+    raw_text=True,
+)

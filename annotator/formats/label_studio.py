@@ -72,11 +72,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from annotator.formats.options import refuse_others
-from annotator.formats.options import take_choice
+from annotator.formats.options import Option
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.spec import FormatSpec
 
 NAME = "label-studio"
 UNITS = ("code-points", "utf-16")
@@ -164,11 +164,11 @@ def _looks_like_task(task: object) -> bool:
 # read
 
 
-def read(path: Path, **options) -> list[DocumentRecord]:
+def read(
+    path: Path, *, offsets: str = "code-points", text_key: str | None = None
+) -> list[DocumentRecord]:
     """Read a Label Studio JSON export (task list or one task) into documents."""
-    unit = take_choice(options, "offsets", "code-points", UNITS)
-    text_key = options.pop("text_key", None)
-    refuse_others(options)
+    unit = offsets
     name = str(path)
     tasks = _tasks(_load(Path(path)), name)
     documents: list[DocumentRecord] = []
@@ -460,10 +460,11 @@ def _relation(item: dict, source: str) -> dict:
 # write
 
 
-def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Path]:
+def write(
+    documents: Iterable[DocumentRecord], out: Path, *, offsets: str = "code-points"
+) -> list[Path]:
     """Write a Label Studio JSON task list to out; return [out]."""
-    unit = take_choice(options, "offsets", "code-points", UNITS)
-    refuse_others(options)
+    unit = offsets
     out = Path(out)
     tasks = [_task(document, unit, str(out)) for document in documents]
     with out.open("w", encoding="utf-8", newline="\n") as handle:
@@ -577,3 +578,24 @@ def _region_ref_id(ref: object) -> str | None:
     """The region id in a "region ID" ref."""
     prefix = "region "
     return ref[len(prefix) :] if isinstance(ref, str) and ref.startswith(prefix) else None
+
+
+_OFFSETS = Option(
+    "offsets",
+    "The unit of the file's offsets (utf-16: doccano's browser, old Label Studio exports).",
+    "code-points",
+    UNITS,
+)
+SPEC = FormatSpec(
+    name=NAME,
+    description="Label Studio JSON tasks: annotations as spans, predictions as suggestions",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    suffixes=(".json",),
+    import_options=(
+        _OFFSETS,
+        Option("text_key", "The task data key that holds the text (Label Studio)."),
+    ),
+    export_options=(_OFFSETS,),
+)

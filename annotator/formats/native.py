@@ -7,13 +7,15 @@ offsets are code points on "text". Spans carrying "text" are checked against it 
 """
 
 import json
+from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.formats import jsonlines
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
-from annotator.formats.records import decode_utf8
+from annotator.formats.spec import FormatSpec
 
 NAME = "jsonl"
 _PEEK_LINES = 5
@@ -23,12 +25,7 @@ def sniff(path: Path) -> bool:
     """A .jsonl file whose first records have "text" and, if any, our span shape."""
     if path.suffix.lower() != ".jsonl" or not path.is_file():
         return False
-    with path.open("rb") as handle:
-        lines = [line for line in (handle.readline() for _ in range(_PEEK_LINES)) if line.strip()]
-    try:
-        records = [json.loads(line) for line in lines]
-    except ValueError:
-        return False
+    records = jsonlines.head_records(path.open("rb"), _PEEK_LINES)
     return bool(records) and all(_looks_native(record) for record in records)
 
 
@@ -42,45 +39,30 @@ def _looks_native(record: object) -> bool:
     return isinstance(spans, list) and all(isinstance(span, dict) for span in spans)
 
 
-def read(path: Path) -> list[DocumentRecord]:
-    """Every document of a native JSONL file."""
-    content = decode_utf8(path.read_bytes(), str(path))
-    return list(read_lines(content, str(path)))
+def read(path: Path) -> Iterator[DocumentRecord]:
+    """Every document of a native JSONL file, one at a time."""
+    return documents(jsonlines.read_records(path), str(path))
 
 
-def read_lines(content: str, name: str) -> Iterator[DocumentRecord]:
-    """Parse JSONL content: one document object per line, blank lines skipped."""
+def documents(records: Iterable[tuple[int, object]], name: str) -> Iterator[DocumentRecord]:
+    """Documents from (line number, parsed JSON) pairs (see `annotator.formats.jsonlines`)."""
     source = Path(name).name
-    # JSONL lines end at \n; str.splitlines would also cut at U+2028, which JSON allows raw.
-    for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise FormatError(name, f"not JSON ({error.msg})", number) from None
+    for number, record in records:
         yield _document(record, name, number, source)
 
 
 def _document(record: object, name: str, number: int, source: str) -> DocumentRecord:
     """Check one record's shape and turn it into a DocumentRecord."""
-    if not isinstance(record, dict):
-        raise FormatError(name, f"expected a JSON object, got {type(record).__name__}", number)
-    text = record.get("text")
-    if not isinstance(text, str):
-        raise FormatError(name, 'missing "text" (a string)', number)
+    record = jsonlines.object_record(record, name, number)
+    text = jsonlines.record_text(record, name, number)
     for key in ("id", "title", "annotator", "status"):
         if record.get(key) is not None and not isinstance(record[key], str):
             raise FormatError(name, f'"{key}" must be a string', number)
-    meta = record.get("meta")
-    meta = {} if meta is None else meta
-    if not isinstance(meta, dict):
-        raise FormatError(name, '"meta" must be an object', number)
     return DocumentRecord(
         text=text,
         id=record.get("id"),
         title=record.get("title"),
-        meta=meta,
+        meta=jsonlines.record_meta(record, name, number),
         annotator=record.get("annotator"),
         status=record.get("status"),
         spans=_annotations(record.get("spans"), "spans", name, number),
@@ -144,3 +126,54 @@ def _refuse(item: object, what: str, name: str, number: int) -> None:
     if not isinstance(item.get("label"), str) or not item["label"]:
         raise FormatError(name, f'{what} needs a "label"', number)
     raise FormatError(name, f'{what} "text" must be a string', number)
+
+
+def write(documents: Iterable[DocumentRecord], out: Path) -> list[Path]:
+    """Write one line per document, as `annotator export` does; return [out]."""
+    with Path(out).open("w", encoding="utf-8", newline="\n") as handle:
+        for document in documents:
+            handle.write(json.dumps(_record(document), ensure_ascii=False) + "\n")
+    return [Path(out)]
+
+
+def _record(document: DocumentRecord) -> dict:
+    """A document as its native line."""
+    record = {
+        "id": document.id,
+        "title": document.title,
+        "text": document.text,
+        "meta": document.meta,
+        "annotator": document.annotator,
+        "status": document.status,
+        "spans": [_item(document.text, span) for span in document.spans],
+    }
+    if document.suggestions:
+        record["suggestions"] = [_item(document.text, item) for item in document.suggestions]
+    return record
+
+
+def _item(text: str, annotation: Annotation) -> dict:
+    """A span or suggestion as its line has it."""
+    item = {
+        "start": annotation.start,
+        "end": annotation.end,
+        "label": annotation.label,
+        "layer": annotation.layer,
+        "text": text[annotation.start : annotation.end],
+    }
+    if annotation.fragments:
+        item["fragments"] = [list(piece) for piece in annotation.fragments]
+    for key in ("score", "source", "status"):
+        if getattr(annotation, key) is not None:
+            item[key] = getattr(annotation, key)
+    return item
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="annotator's own JSONL: everything stored, incl. discontinuous fragments",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    suffixes=(".jsonl",),
+)

@@ -60,9 +60,10 @@ class DocumentRecord:
     source: str = ""  # the file name it came from
 
 
-def decode_utf8(data: bytes, name: str) -> str:
-    """Decode a file's UTF-8 (one leading BOM dropped), or FormatError naming the file."""
+def decode_utf8(data: bytes, name: str, position: int = 0) -> str:
+    """Decode a file's UTF-8 (one leading BOM dropped), or FormatError naming the file;
+    position is where data starts in the file (see `annotator.text.decoding`)."""
     try:
-        return decode_bytes(data)
+        return decode_bytes(data, position)
     except NotUtf8Error as error:
         raise FormatError(name, str(error)) from None

@@ -1,81 +1,132 @@
-"""Which format a file is in, and the module that reads (and writes) it.
+"""Every format's `FormatSpec`, in recognition order, and which format a file is in.
 
-Every format module has `NAME`, `sniff(path) -> bool` and `read(path, **options)`; most have
-`write(documents, out, **options)`. Recognition asks each module in SNIFF_ORDER, most specific
-first, so a file is never claimed by a looser format before its own.
+Recognition asks each spec's `sniff` in order, most specific first, so a file is never claimed
+by a looser format before its own; when none recognises a file (a broken one), its suffix
+chooses the reader, which then says what is wrong, by line, instead of "unknown format".
 """
 
 import importlib
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+from annotator.formats.options import Option
 from annotator.formats.records import FormatError
+from annotator.formats.spec import FormatSpec
 
-MODULES = {
-    "jsonl": "annotator.formats.native",
-    "prodigy": "annotator.formats.prodigy",
-    "doccano": "annotator.formats.doccano",
-    "label-studio": "annotator.formats.label_studio",
-    "brat": "annotator.formats.brat",
-    "conll": "annotator.formats.conll",
-    "spacy": "annotator.formats.spacy_docbin",
-    "hf": "annotator.formats.hf",
-    "csv": "annotator.formats.table",
-    "html": "annotator.formats.html",
-    "text": "annotator.formats.text",
-}
-SNIFF_ORDER = (
-    "brat",
-    "spacy",
-    "label-studio",
-    "prodigy",
-    "doccano",
-    "hf",
-    "jsonl",
-    "conll",
-    "csv",
-    "html",
-    "text",
+# The module of each format, in recognition order; each ends with its SPEC.
+FORMAT_MODULES = (
+    "annotator.formats.brat",
+    "annotator.formats.spacy_docbin",
+    "annotator.formats.label_studio",
+    "annotator.formats.prodigy",
+    "annotator.formats.doccano",
+    "annotator.formats.hf",
+    "annotator.formats.native",
+    "annotator.formats.conll",
+    "annotator.formats.table",
+    "annotator.formats.html",
+    "annotator.formats.text",
 )
-# When no format recognises a file's content (a broken file), its suffix chooses the reader,
-# which then says what is wrong, by line, instead of "unknown format".
-SUFFIX_FORMATS = {
-    ".jsonl": "jsonl",
-    ".txt": "text",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".conll": "conll",
-    ".iob": "conll",
-    ".spacy": "spacy",
-    ".html": "html",
-    ".htm": "html",
-    ".ann": "brat",
-}
-# Formats whose unit is a folder (or a zip of one) rather than a file.
-FOLDER_FORMATS = ("brat", "doccano")  # doccano: one <annotator>.jsonl per annotator
+
+
+@cache
+def specs() -> tuple[FormatSpec, ...]:
+    """Every format, in recognition order."""
+    return tuple(_spec_of(importlib.import_module(path)) for path in FORMAT_MODULES)
+
+
+def _spec_of(module: ModuleType) -> FormatSpec:
+    """A module's SPEC (the token formats' until their modules declare one themselves)."""
+    return getattr(module, "SPEC", None) or _token_format_spec(module)
+
+
+def names() -> list[str]:
+    """The name of every format."""
+    return [spec.name for spec in specs()]
+
+
+def export_names() -> list[str]:
+    """The formats that can be written."""
+    return [spec.name for spec in specs() if spec.writer is not None]
+
+
+def spec(name: str) -> FormatSpec:
+    """The spec of a format, by its name."""
+    for candidate in specs():
+        if candidate.name == name:
+            return candidate
+    raise ValueError(f"unknown format '{name}' (one of: {', '.join(names())})")
 
 
 def module(name: str) -> ModuleType:
-    """The module of a format, by its name."""
-    if name not in MODULES:
-        raise ValueError(f"unknown format '{name}' (one of: {', '.join(MODULES)})")
-    return importlib.import_module(MODULES[name])
+    """The module of a format, by its name (its `read`/`write` take options unchecked)."""
+    return importlib.import_module(spec(name).reader.__module__)
+
+
+def import_options() -> list[Option]:
+    """Every import option any format declares, once by name (the first declaration's help)."""
+    return _unique(option for each in specs() for option in each.import_options)
+
+
+def export_options() -> list[Option]:
+    """Every export option any format declares, once by name."""
+    return _unique(option for each in specs() for option in each.export_options)
+
+
+def formats_taking(option_name: str, *, export: bool = False) -> list[str]:
+    """The formats that declare an option, for help texts."""
+    return [
+        each.name
+        for each in specs()
+        if option_name in {o.name for o in (each.export_options if export else each.import_options)}
+    ]
+
+
+def import_choices(option_name: str) -> list[str]:
+    """Every value any format allows for an import option (each format checks its own)."""
+    return sorted(
+        {
+            choice
+            for name in formats_taking(option_name)
+            for choice in spec(name).import_option(option_name).choices or ()
+        }
+    )
+
+
+def import_defaults(option_name: str) -> dict[str, object]:
+    """Each format's default for an import option, by format."""
+    return {
+        name: spec(name).import_option(option_name).default for name in formats_taking(option_name)
+    }
+
+
+def _unique(options) -> list[Option]:
+    """Options with distinct names, first one kept."""
+    seen: dict[str, Option] = {}
+    for option in options:
+        seen.setdefault(option.name, option)
+    return list(seen.values())
 
 
 def detect(path: Path) -> str:
     """The format of path, recognised from its content."""
-    for name in SNIFF_ORDER:
-        if module(name).sniff(path):
-            return name
-    if path.suffix.lower() in SUFFIX_FORMATS:
-        return SUFFIX_FORMATS[path.suffix.lower()]
+    for candidate in specs():
+        if candidate.sniff(path):
+            return candidate.name
+    suffix = path.suffix.lower()
+    for candidate in specs():
+        if suffix in candidate.suffixes:
+            return candidate.name
     raise FormatError(
-        str(path), f"cannot tell its format; name it with --format (one of: {', '.join(MODULES)})"
+        str(path), f"cannot tell its format; name it with --format (one of: {', '.join(names())})"
     )
 
 
 def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path, str]]:
     """Each input with its format: a folder is one input for folder formats, else its files."""
+    if format_name is not None:
+        spec(format_name)  # refuses an unknown name
     found: list[tuple[Path, str]] = []
     for path in map(Path, paths):
         if not path.exists():
@@ -84,7 +135,7 @@ def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path,
             found.append((path, format_name or detect(path)))
             continue
         folder_format = format_name or _folder_format(path)
-        if folder_format in FOLDER_FORMATS:
+        if folder_format is not None and spec(folder_format).folder:
             found.append((path, folder_format))
         else:
             found.extend(_folder_files(path, format_name))
@@ -93,20 +144,46 @@ def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path,
 
 def _folder_format(path: Path) -> str | None:
     """The folder format a folder is in, if any."""
-    return next((name for name in FOLDER_FORMATS if module(name).sniff(path)), None)
+    return next((each.name for each in specs() if each.folder and each.sniff(path)), None)
 
 
 def _folder_files(folder: Path, format_name: str | None) -> list[tuple[Path, str]]:
     """The files below a folder that a format takes, in name order (others are passed over)."""
+    candidates = [spec(format_name)] if format_name else [s for s in specs() if not s.folder]
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if format_name is not None:
-            if module(format_name).sniff(path):
-                found.append((path, format_name))
-            continue
-        name = next(
-            (n for n in SNIFF_ORDER if n not in FOLDER_FORMATS and module(n).sniff(path)), None
-        )
+        name = next((each.name for each in candidates if each.sniff(path)), None)
         if name is not None:
             found.append((path, name))
     return found
+
+
+def _token_format_spec(module: ModuleType) -> FormatSpec:
+    """Interim specs of the token formats, whose modules another change is rewriting."""
+    layer = Option("layer", "The layer a token format writes.", "entity")
+    overlap = Option(
+        "overlap",
+        "Overlapping spans in the layer: fail, naming each, or keep the longest.",
+        "longest",
+        ("longest", "fail"),
+    )
+    facts = {
+        "conll": dict(
+            description="CoNLL-2003 / IOB1 / IOB2 / BILOU, one layer",
+            suffixes=(".conll", ".iob"),
+            export_options=(
+                layer,
+                Option("scheme", "The tagging scheme.", "iob2", ("iob2", "bilou")),
+                overlap,
+            ),
+        ),
+        "hf": dict(
+            description="Hugging Face JSONL: tokens and ner_tags, with <name>.labels.json",
+            import_options=(Option("labels", "The tag names, in id order.", offered=False),),
+            export_options=(layer, overlap, Option("labels", "The tag names.", offered=False)),
+        ),
+        "spacy": dict(description="spaCy DocBin (needs the spacy extra)", suffixes=(".spacy",)),
+    }[module.NAME]
+    return FormatSpec(
+        name=module.NAME, sniff=module.sniff, reader=module.read, writer=module.write, **facts
+    )

@@ -33,8 +33,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from annotator.formats import text as text_format
+from annotator.formats.options import Option
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.spec import FormatSpec
 
 NAME = "csv"
 SUFFIXES = (".csv", ".tsv")
@@ -184,3 +186,19 @@ def write(documents: Iterable[DocumentRecord], out: Path) -> list[Path]:
         for document in documents:
             writer.writerow([document.id or "", document.title or "", document.text])
     return [out]
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="CSV/TSV with a header row: one document per row",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    suffixes=SUFFIXES,
+    raw_text=True,
+    import_options=(
+        Option("text_column", "The CSV/TSV column that holds the text.", "text"),
+        Option("id_column", "The CSV/TSV column that holds the document id.", offered=False),
+        Option("delimiter", "The CSV field delimiter.", offered=False),
+    ),
+)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.spec import FormatSpec
 
 NAME = "text"
 SUFFIXES = (".txt",)
@@ -73,3 +74,13 @@ def read(path: Path) -> list[DocumentRecord]:
     path = Path(path)
     text = decode(path.read_bytes(), str(path))
     return [DocumentRecord(text=text, id=path.stem, where=str(path))]
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="plain text: one document per .txt file (UTF-8, or UTF-16/32 with a BOM)",
+    sniff=sniff,
+    reader=read,
+    suffixes=SUFFIXES,
+    raw_text=True,
+)

@@ -7,11 +7,13 @@ class NotUtf8Error(ValueError):
     """Bytes that are not UTF-8; str() says which byte, where."""
 
 
-def decode_utf8(data: bytes) -> str:
-    """Decode UTF-8, dropping one leading BOM; NotUtf8Error names the first bad byte."""
+def decode_utf8(data: bytes, position: int = 0) -> str:
+    """Decode UTF-8; NotUtf8Error names the first bad byte. position is where data starts in
+    its file (a line read on its own): messages count from the file's start, and only data at
+    the start of the file may begin with the BOM that is dropped."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if position == 0 else "utf-8")
     except UnicodeDecodeError as error:
         raise NotUtf8Error(
-            f"not UTF-8 (byte 0x{data[error.start]:02x} at position {error.start})"
+            f"not UTF-8 (byte 0x{data[error.start]:02x} at position {position + error.start})"
         ) from None

@@ -16,7 +16,6 @@ from annotator.db.session import get_session
 from annotator.errors import AnnotationError
 from annotator.formats import registry
 from annotator.formats.records import FormatError
-from annotator.schema.toml_file import SchemaError
 from annotator.transfer.dataset_export import export_dataset
 from annotator.transfer.exporting import default_export_path
 from annotator.transfer.importing import ImportOptions
@@ -26,13 +25,22 @@ from annotator.web.common import wants_fragment
 
 bp = Blueprint("transfer", __name__)
 
-EXPORT_FORMATS = [name for name in registry.MODULES if name not in ("text", "html")]
+
+def _import_form(**values) -> dict:
+    """What the import form offers: every format and every reader option the formats declare."""
+    options = [option for option in registry.import_options() if option.offered]
+    return {
+        "formats": registry.specs(),
+        "options": [(option, registry.formats_taking(option.name)) for option in options],
+        "choices": {option.name: registry.import_choices(option.name) for option in options},
+        **values,
+    }
 
 
 @bp.get("/import")
 def import_page():
     """The upload form."""
-    return render_template("transfer/import.html", formats=list(registry.MODULES), form={})
+    return render_template("transfer/import.html", **_import_form(form={}))
 
 
 @bp.post("/import")
@@ -46,7 +54,7 @@ def import_upload():
         paths = [_save(upload, Path(folder)) for upload in uploads]
         try:
             report = import_paths(engine_of(current_app), paths, options)
-        except (FormatError, SchemaError) as error:
+        except ValueError as error:  # FormatError, SchemaError, an option the format refuses
             message = str(error).replace(folder + "/", "")
             unsupported = "--skip-unsupported" in message
             return _import_result(None, message, unsupported), 422
@@ -58,11 +66,7 @@ def _import_result(report, error: str | None, unsupported: bool):
     template = "transfer/_import_result.html" if wants_fragment() else "transfer/import.html"
     return render_template(
         template,
-        report=report,
-        error=error,
-        offer_skip=unsupported,
-        formats=list(registry.MODULES),
-        form=request.form,
+        **_import_form(report=report, error=error, offer_skip=unsupported, form=request.form),
     )
 
 
@@ -70,18 +74,21 @@ def _import_options() -> ImportOptions:
     """The form's choices."""
     form = request.form
     format_name = form.get("format") or None
-    if format_name is not None and format_name not in registry.MODULES:
+    if format_name is not None and format_name not in registry.names():
         raise AnnotationError(f"unknown format '{format_name}'")
+    chosen = {}
+    for option in registry.import_options():
+        value = form.get(option.name)
+        if option.offered and value:
+            chosen[option.name] = value == "1" if option.flag else value
     return ImportOptions(
         annotator_name=current_app.config["ANNOTATOR_USER"],
         format=format_name,
         add_labels=form.get("add_labels") == "1",
-        skip_unsupported=form.get("skip_unsupported") == "1",
         as_suggestions=form.get("as_suggestions") == "1",
         source=form.get("source") or None,
         keep_boilerplate=form.get("keep_boilerplate") == "1",
-        rejected="drop" if form.get("rejected") == "drop" else "keep",
-        text_column=form.get("text_column") or "text",
+        format_options=chosen,
     )
 
 
@@ -96,7 +103,10 @@ def _save(upload, folder: Path) -> Path:
 @bp.get("/export")
 def export_page():
     """The export form."""
-    return render_template("transfer/export.html", formats=EXPORT_FORMATS)
+    return render_template(
+        "transfer/export.html",
+        formats=[registry.spec(name) for name in registry.export_names()],
+    )
 
 
 @bp.post("/export")
@@ -104,7 +114,7 @@ def export_download():
     """Export with the chosen options and send the files and manifest as one zip."""
     form = request.form
     format_name = form.get("format", "jsonl")
-    if format_name not in EXPORT_FORMATS:
+    if format_name not in registry.export_names():
         raise AnnotationError(f"unknown export format '{format_name}'")
     seed = form.get("seed") or "0"
     if not seed.lstrip("-").isdigit():

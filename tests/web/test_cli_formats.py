@@ -101,6 +101,28 @@ def test_prodigy_rejects_are_kept_apart_or_dropped(runner, app, rejected):
     assert stored == expected
 
 
+def test_rejected_drop_imports_a_file_whose_rejects_use_a_label_the_schema_lacks(
+    runner, client, tmp_path
+):
+    """--rejected drop reaches the Prodigy reader: the dropped answers' labels do not count."""
+    tasks = [
+        {"text": "Maduro spoke.", "spans": [{"start": 0, "end": 6, "label": "PERSON"}]},
+        {
+            "text": "Maduro spoke.",
+            "answer": "reject",
+            "spans": [{"start": 0, "end": 6, "label": "DICTATOR"}],
+        },
+    ]
+    source = tmp_path / "answers.jsonl"
+    source.write_text("".join(json.dumps(task) + "\n" for task in tasks), encoding="utf-8")
+    refused = runner.invoke(main, ["import", "--format", "prodigy", str(source)])
+    assert refused.exit_code == 1 and "DICTATOR (1)" in refused.output
+    result = run(runner, "import", "--format", "prodigy", "--rejected", "drop", source)
+    assert "1 spans and 0 suggestions" in result.output
+    documents = client.get("/api/documents?q=Maduro spoke").json["documents"]
+    assert [d["title"] for d in documents] == ["Maduro spoke."]
+
+
 def test_raw_text_crlf_bom_and_decomposed_accents_come_back_byte_exact(runner, client, tmp_path):
     text = "Zoe\u0301 said\r\n“hi” to Nicolás.\r\n"
     (tmp_path / "exact.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))

@@ -41,7 +41,7 @@ OUTPUTS = {"brat": "out", "spacy": "out.spacy", "label-studio": "out.json", "con
 
 def read(format_name: str, path: Path) -> list[DocumentRecord]:
     options = {"skip_unsupported": True} if format_name == "brat" else {}
-    return registry.module(format_name).read(path, **options)
+    return list(registry.spec(format_name).read(path, **options))
 
 
 def span_multiset(documents: list[DocumentRecord]) -> Counter:
@@ -108,7 +108,7 @@ def test_emoji_zwj_combining_marks_and_crlf_survive(empty_runner, tmp_path, form
         }
         source.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     else:
-        registry.module(format_name).write([tricky_document()], source)
+        registry.spec(format_name).write([tricky_document()], source)
     original = read(format_name, source)
     again = round_trip(empty_runner, tmp_path, format_name, source)
     if format_name in ("conll", "hf"):  # token formats keep tokens, not whitespace

@@ -286,7 +286,7 @@ def test_not_utf8_and_not_json_are_refused(tmp_path):
     with pytest.raises(FormatError, match=rf"^{broken}:2: not JSON"):
         doccano.read(broken)
     with pytest.raises(ValueError, match="offsets must be one of"):
-        doccano.read(EXPORT_SEQUENCE, offsets="bytes")
+        doccano.SPEC.read(EXPORT_SEQUENCE, offsets="bytes")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.formats import prodigy
+from annotator.formats import prodigy_writer
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
@@ -58,7 +59,7 @@ def _task(text: str, spans: list[tuple[int, int, str]], answer: str = "accept", 
     ids=["headlines", "reddit", "tweets"],
 )
 def test_samples_read_with_their_counts(path, documents, spans, rejected, without_spans):
-    docs = prodigy.read(path)
+    docs = list(prodigy.read(path))
     assert len(docs) == documents
     assert sum(len(d.spans) for d in docs) == spans
     assert sum(len(d.rejected) for d in docs) == rejected
@@ -204,9 +205,9 @@ def test_documents_are_split_by_annotator_id(tmp_path):
 
 def test_unknown_option_and_bad_rejected_value_are_refused():
     with pytest.raises(ValueError, match="rejected must be one of"):
-        prodigy.read(TWEETS, rejected="maybe")
+        prodigy.SPEC.read(TWEETS, rejected="maybe")
     with pytest.raises(TypeError, match="unknown option"):
-        prodigy.read(TWEETS, colour="red")
+        prodigy.SPEC.read(TWEETS, colour="red")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +278,7 @@ def _tokens(text: str) -> list[dict]:
 def test_bad_tasks_are_refused_with_file_and_line(tmp_path, record, message):
     path = _jsonl(tmp_path / "bad.jsonl", [{"text": "fine", "answer": "accept"}, record])
     with pytest.raises(FormatError, match=rf"^{path}:2: {message}") as error:
-        prodigy.read(path)
+        list(prodigy.read(path))
     assert error.value.line == 2
 
 
@@ -285,14 +286,14 @@ def test_not_json_is_refused_with_its_line(tmp_path):
     path = tmp_path / "broken.jsonl"
     path.write_text('{"text": "ok", "answer": "accept"}\n\n{"text": \n', encoding="utf-8")
     with pytest.raises(FormatError, match=rf"^{path}:3: not JSON"):
-        prodigy.read(path)
+        list(prodigy.read(path))
 
 
 def test_not_utf8_is_refused_naming_the_file_and_a_bom_is_dropped(tmp_path):
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes('{"text": "caf\u00e9"}\n'.encode("latin-1"))
     with pytest.raises(FormatError, match=rf"^{latin}: not UTF-8 \(byte 0xe9"):
-        prodigy.read(latin)
+        list(prodigy.read(latin))
     bom = tmp_path / "bom.jsonl"
     bom.write_bytes(b'\xef\xbb\xbf{"text": "Rome", "answer": "accept"}\r\n')
     assert [d.text for d in prodigy.read(bom)] == ["Rome"]
@@ -305,13 +306,13 @@ def test_not_utf8_is_refused_naming_the_file_and_a_bom_is_dropped(tmp_path):
 def _round_trip(documents: list[DocumentRecord], tmp_path: Path) -> list[DocumentRecord]:
     """Write then read back."""
     out = tmp_path / "out.jsonl"
-    assert prodigy.write(documents, out) == [out]
-    return prodigy.read(out)
+    assert prodigy_writer.write(documents, out) == [out]
+    return list(prodigy.read(out))
 
 
 @pytest.mark.parametrize("path", [HEADLINES, REDDIT, TWEETS], ids=["headlines", "reddit", "tweets"])
 def test_samples_round_trip(tmp_path, path):
-    documents = prodigy.read(path)
+    documents = list(prodigy.read(path))
     again = _round_trip(documents, tmp_path)
     assert [d.text for d in again] == [d.text for d in documents]
     assert [_spans(d.spans) for d in again] == [_spans(d.spans) for d in documents]
@@ -328,7 +329,7 @@ def test_generated_unicode_document_round_trips(tmp_path):
 
 def test_written_tasks_have_tokens_inclusive_token_ends_and_accept(tmp_path):
     out = tmp_path / "out.jsonl"
-    prodigy.write([unicode_document(id="unicode", meta={"source": "generated"})], out)
+    prodigy_writer.write([unicode_document(id="unicode", meta={"source": "generated"})], out)
     [task] = _lines(out)
     assert task["answer"] == "accept"
     for index, token in enumerate(task["tokens"]):
@@ -345,7 +346,7 @@ def test_written_tasks_have_tokens_inclusive_token_ends_and_accept(tmp_path):
 def test_written_input_hash_is_prodigys_for_the_reddit_sample(tmp_path):
     originals = {r["text"]: r["_input_hash"] for r in _lines(REDDIT)}
     out = tmp_path / "out.jsonl"
-    prodigy.write(prodigy.read(REDDIT), out)
+    prodigy_writer.write(prodigy.read(REDDIT), out)
     written = _lines(out)
     assert all(task["_input_hash"] == originals[task["text"]] for task in written)
 
@@ -353,9 +354,9 @@ def test_written_input_hash_is_prodigys_for_the_reddit_sample(tmp_path):
 def test_task_hash_is_stable_and_depends_on_the_spans(tmp_path):
     one, two, three = (tmp_path / name for name in ("1.jsonl", "2.jsonl", "3.jsonl"))
     document = DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "GPE")])
-    prodigy.write([document], one)
-    prodigy.write([document], two)
-    prodigy.write([DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "LOC")])], three)
+    prodigy_writer.write([document], one)
+    prodigy_writer.write([document], two)
+    prodigy_writer.write([DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "LOC")])], three)
     hashes = [_lines(path)[0]["_task_hash"] for path in (one, two, three)]
     assert hashes[0] == hashes[1] != hashes[2]
     assert all(-(2**31) <= h < 2**31 for h in hashes)
@@ -367,16 +368,16 @@ def test_task_hash_is_stable_and_depends_on_the_spans(tmp_path):
     ids=["empty", "hello", "fox"],
 )
 def test_murmurhash3_32_matches_the_reference(text, expected):
-    assert prodigy.murmurhash3_32(text) == expected
+    assert prodigy_writer.murmurhash3_32(text) == expected
 
 
 def test_spans_that_cannot_map_to_tokens_are_refused(tmp_path):
     document = DocumentRecord(text="Rome is old.", spans=[Annotation(4, 7, "X")], where="x.jsonl:1")
     with pytest.raises(FormatError, match=r"x.jsonl:1: span 4-7 X \(' is'\) starts or ends inside"):
-        prodigy.write([document], tmp_path / "out.jsonl")
+        prodigy_writer.write([document], tmp_path / "out.jsonl")
     broken = Annotation(0, 12, "X", fragments=((0, 4), (8, 12)), ref="T1")
     with pytest.raises(FormatError, match="discontinuous span T1"):
-        prodigy.write([DocumentRecord(text="Rome is old.", spans=[broken])], tmp_path / "out.jsonl")
+        prodigy_writer.write([DocumentRecord(text="Rome is old.", spans=[broken])], tmp_path / "out.jsonl")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""Writing Prodigy JSONL tasks (see `annotator.formats.prodigy` for the format).
+
+One task per document with `text`, `meta` (the document's, without `prodigy`, with `id` and
+`title` when the document has them), `tokens` from `annotator.text.tokens.tokenize` broken at
+every span offset (so each span maps to whole tokens), `spans` with inclusive `token_end`,
+`answer: "accept"` and `_annotator_id` when the document has an annotator. `rejected` and
+`suggestions` are not written. A span that starts or ends inside whitespace (it cannot map to
+tokens) or a discontinuous span is refused with a FormatError.
+
+Hashes: `_input_hash` is MurmurHash3 (x86, 32-bit, seed 0, as a signed int) of `json.dumps(text)`
+— the scheme that reproduces every `_input_hash` of the Reddit sample (Prodigy hashes its input
+keys with MurmurHash; other Prodigy versions, e.g. the headlines sample's, hash differently).
+`_task_hash` is the same hash of `json.dumps({"_input_hash": ..., "spans": [[start, end, label],
+...]}, sort_keys=True)` over the sorted spans: our own stable scheme, not Prodigy's.
+"""
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.text.tokens import Token
+from annotator.text.tokens import token_span
+from annotator.text.tokens import tokenize
+
+
+def write(documents: Iterable[DocumentRecord], out: Path) -> list[Path]:
+    """Write one accepted Prodigy task per document to out (JSONL), one at a time; return
+    [out]."""
+    out = Path(out)
+    with out.open("w", encoding="utf-8", newline="\n") as handle:
+        for document in documents:
+            handle.write(json.dumps(_task(document, str(out)), ensure_ascii=False) + "\n")
+    return [out]
+
+
+def _task(document: DocumentRecord, out: str) -> dict:
+    """The Prodigy task for one document."""
+    text = document.text
+    spans = sorted(document.spans, key=lambda a: (a.start, a.end, a.label))
+    tokens = tokenize(text, [offset for span in spans for offset in (span.start, span.end)])
+    task_spans = [_task_span(document, span, tokens, out) for span in spans]
+    input_hash = murmurhash3_32(json.dumps(text))
+    task = {
+        "text": text,
+        "meta": _task_meta(document),
+        "_input_hash": input_hash,
+        "_task_hash": _task_hash(input_hash, spans),
+        "tokens": [_task_token(text, index, token) for index, token in enumerate(tokens)],
+        "spans": task_spans,
+        "answer": "accept",
+    }
+    if document.annotator is not None:
+        task["_annotator_id"] = document.annotator
+    return task
+
+
+def _task_meta(document: DocumentRecord) -> dict:
+    """The document's meta without our own Prodigy bookkeeping, with its id and title."""
+    meta = {key: value for key, value in document.meta.items() if key != "prodigy"}
+    if document.id is not None:
+        meta.setdefault("id", document.id)
+    if document.title is not None:
+        meta.setdefault("title", document.title)
+    return meta
+
+
+def _task_token(text: str, index: int, token: Token) -> dict:
+    """A token as Prodigy writes it."""
+    return {
+        "text": text[token.start : token.end],
+        "start": token.start,
+        "end": token.end,
+        "id": index,
+        "ws": token.ws,
+    }
+
+
+def _task_span(document: DocumentRecord, span: Annotation, tokens: list[Token], out: str) -> dict:
+    """A span with its inclusive token range; refuse one that cannot map to tokens."""
+    where = document.where or document.id or "document"
+    if span.fragments is not None and len(span.fragments) > 1:
+        raise FormatError(
+            out,
+            f"{where}: discontinuous span {span.ref or span.label} cannot be "
+            "written as a Prodigy span",
+        )
+    token_range = token_span(tokens, span.start, span.end)
+    if token_range is None:
+        raise FormatError(
+            out,
+            f"{where}: span {span.start}-{span.end} {span.label} "
+            f"({document.text[span.start : span.end]!r}) starts or ends inside whitespace, so it "
+            "maps to no tokens",
+        )
+    return {
+        "start": span.start,
+        "end": span.end,
+        "text": document.text[span.start : span.end],
+        "token_start": token_range[0],
+        "token_end": token_range[1],
+        "label": span.label,
+    }
+
+
+def _task_hash(input_hash: int, spans: list[Annotation]) -> int:
+    """Our stable task hash: the input hash and the sorted (start, end, label) spans."""
+    key = {"_input_hash": input_hash, "spans": [[s.start, s.end, s.label] for s in spans]}
+    return murmurhash3_32(json.dumps(key, sort_keys=True))
+
+
+def murmurhash3_32(text: str, seed: int = 0) -> int:
+    """MurmurHash3 x86 32-bit of the UTF-8 bytes of text, as a signed int (like mmh3.hash)."""
+    data = text.encode("utf-8")
+    hashed = seed & 0xFFFFFFFF
+    body = len(data) - len(data) % 4
+    for index in range(0, body, 4):
+        hashed ^= _mix(int.from_bytes(data[index : index + 4], "little"))
+        hashed = _rotl(hashed, 13)
+        hashed = (hashed * 5 + 0xE6546B64) & 0xFFFFFFFF
+    tail = data[body:]
+    if tail:
+        hashed ^= _mix(int.from_bytes(tail, "little"))
+    return _signed(_finalize(hashed ^ len(data)))
+
+
+def _mix(block: int) -> int:
+    """MurmurHash3's block scramble."""
+    block = (block * 0xCC9E2D51) & 0xFFFFFFFF
+    return (_rotl(block, 15) * 0x1B873593) & 0xFFFFFFFF
+
+
+def _rotl(value: int, bits: int) -> int:
+    """Rotate a 32-bit value left."""
+    return ((value << bits) | (value >> (32 - bits))) & 0xFFFFFFFF
+
+
+def _finalize(hashed: int) -> int:
+    """MurmurHash3's final avalanche."""
+    hashed ^= hashed >> 16
+    hashed = (hashed * 0x85EBCA6B) & 0xFFFFFFFF
+    hashed ^= hashed >> 13
+    hashed = (hashed * 0xC2B2AE35) & 0xFFFFFFFF
+    return hashed ^ (hashed >> 16)
+
+
+def _signed(value: int) -> int:
+    """A 32-bit unsigned value as a signed int."""
+    return value - (1 << 32) if value & 0x80000000 else value

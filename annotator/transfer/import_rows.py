@@ -1,0 +1,149 @@
+"""One imported document as database rows: its spans and suggestions checked against its text,
+its status checked against the statuses we know."""
+
+from annotator.annotation.rules import ExistingSpan
+from annotator.annotation.rules import check_spans
+from annotator.errors import AnnotationError
+from annotator.formats.records import Annotation
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.models.annotations import Status
+from annotator.models.suggestions import SuggestionStatus
+from annotator.schema.catalog import LabelCatalog
+from annotator.text.document_text import title_of
+
+# Span rows of a bulk insert are tuples in this order (the fast path in db.insert_plain_rows).
+SPAN_COLUMNS = ("document_id", "annotator_id", "label_id", "start", "end", "text")
+_SUGGESTION_STATUSES = frozenset(status.value for status in SuggestionStatus)
+
+
+def document_row(document: DocumentRecord, document_id: str, text_hash: str) -> dict:
+    """The row of a new document; what the project cannot store yet goes into meta."""
+    meta = dict(document.meta)
+    if document.kept:
+        meta["kept"] = document.kept
+    return {
+        "id": document_id,
+        "title": document.title or title_of(document.text),
+        "text": document.text,
+        "source": document.source,
+        "meta": meta,
+        "content_hash": text_hash,
+    }
+
+
+def span_rows(
+    document: DocumentRecord,
+    document_id: str,
+    annotator_id: int,
+    catalog: LabelCatalog,
+    existing: list[ExistingSpan],
+) -> list:
+    """Check a document's spans and return rows for those not stored yet: tuples in
+    SPAN_COLUMNS order, or dicts for discontinuous spans (their fragments are JSON)."""
+    text = document.text
+    stored = {(span.start, span.end, span.label_id) for span in existing}
+    candidates = []
+    fragments_of = {}
+    for index, span in enumerate(document.spans):
+        label = catalog.by_name[span.label]
+        if (span.start, span.end, label.id) in stored:
+            continue
+        _check_own_text(document, index, span)
+        if span.fragments:
+            fragments_of[len(candidates)] = _checked_fragments(document, index, span)
+        candidates.append((span.start, span.end, label))
+    try:
+        check_spans(text, candidates, catalog, existing)
+    except AnnotationError as error:
+        raise FormatError(document.where, str(error)) from None
+    rows: list = []
+    for index, (start, end, label) in enumerate(candidates):
+        if index in fragments_of:  # a JSON column: goes through SQLAlchemy, as a dict
+            values = (document_id, annotator_id, label.id, start, end, text[start:end])
+            rows.append(dict(zip(SPAN_COLUMNS, values, strict=True), fragments=fragments_of[index]))
+        else:
+            rows.append((document_id, annotator_id, label.id, start, end, text[start:end]))
+    return rows
+
+
+def _check_own_text(document: DocumentRecord, index: int, span: Annotation) -> None:
+    """A span that carries its text must match the document there."""
+    if span.text is None or span.fragments:
+        return
+    marked = document.text[span.start : span.end]
+    if span.text != marked:
+        raise FormatError(
+            document.where,
+            f"{span.ref or f'span {index}'}: text {span.text!r} does not match the text at "
+            f"[{span.start}, {span.end}): {marked!r}",
+        )
+
+
+def _checked_fragments(document: DocumentRecord, index: int, span: Annotation) -> list:
+    """A discontinuous span's pieces: in order, inside its extent and the text."""
+    pieces = [list(piece) for piece in span.fragments]
+    flat = [offset for piece in pieces for offset in piece]
+    if (
+        flat != sorted(flat)
+        or flat[0] != span.start
+        or flat[-1] != span.end
+        or any(start >= end for start, end in pieces)
+        or span.end > len(document.text)
+    ):
+        raise FormatError(
+            document.where, f"{span.ref or f'span {index}'}: fragments {pieces} do not fit"
+        )
+    return pieces
+
+
+def suggestion_rows(
+    document: DocumentRecord, document_id: str, catalog: LabelCatalog, source: str
+) -> list[dict]:
+    """Rows for a document's suggestions (and rejected answers, kept apart as rejected)."""
+    batches = (
+        (document.suggestions, SuggestionStatus.PENDING),
+        (document.rejected, SuggestionStatus.REJECTED),
+    )
+    text = document.text
+    rows = []
+    for annotations, status in batches:
+        for index, annotation in enumerate(annotations):
+            start, end = annotation.start, annotation.end
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+                raise FormatError(
+                    document.where,
+                    f"{annotation.ref or f'suggestion {index}'}: [{start}, {end}) does not fit "
+                    f"the text (length {len(text)})",
+                )
+            fragments = annotation.fragments
+            rows.append(
+                {
+                    "document_id": document_id,
+                    "label_id": catalog.by_name[annotation.label].id,
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "fragments": [list(piece) for piece in fragments] if fragments else None,
+                    "source": annotation.source or source,
+                    "score": annotation.score,
+                    # the status a file gives a suggestion (our own export does), else the default
+                    "status": annotation.status
+                    if annotation.status in _SUGGESTION_STATUSES
+                    else status.value,
+                }
+            )
+    return rows
+
+
+def status_of(document: DocumentRecord, *, has_spans: bool) -> str:
+    """The status a file gives a document, defaulting by whether it carries spans."""
+    if document.status is None:
+        return Status.IN_PROGRESS.value if has_spans else Status.NEW.value
+    try:
+        return Status(document.status).value
+    except ValueError:
+        known = ", ".join(item.value for item in Status)
+        raise FormatError(
+            document.where, f"unknown status '{document.status}' (one of: {known})"
+        ) from None
