@@ -25,14 +25,18 @@ import regex
 # Where a document keeps the tokens its source file had ([[start, end], ...]), e.g. CoNLL.
 TOKEN_OFFSETS = "token_offsets"
 _TOKEN = regex.compile(r"[\w\p{M}\u200d\ufe0f]+|\X", regex.UNICODE)
-# The same tokens where no grapheme spans two code points (see is_simple): the standard
-# library's regex is several times faster, and it partitions the text, whitespace included.
-_FAST = re.compile(r"\w+|\s+|.", re.DOTALL)
-_WORDS = re.compile(r"\w+|\S")  # _FAST's pieces without the whitespace ones
+# The same tokens in simple text (see is_simple): the standard library's regex is several
+# times faster, and it partitions the text, whitespace included. The one joining character
+# simple text may hold is U+FE0F (emoji presentation, as in "❤️") right after a symbol.
+_FAST = re.compile(r"\w+|\s+|[^\w\s]\ufe0f*")
+_WORDS = re.compile(r"\w+|[^\w\s]\ufe0f*")  # _FAST's pieces without the whitespace ones
+_LOOSE_VS16 = re.compile(r"(?:^|[\w\s])\ufe0f")  # U+FE0F first, or after a word or space
 _WORD = regex.compile(r"[\w\p{M}\u200d\ufe0f]")
 _JOINS = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=RI}]")
 _SPACE = re.compile(r"\s")  # the same characters as str.isspace
-_SAFE: set[str] = set(map(chr, range(128)))
+_SAFE: set[str] = {*map(chr, range(128)), "\ufe0f"}  # U+FE0F: see _LOOSE_VS16
+_SAFE_RUN = re.compile(r"[\x00-\x7f\ufe0f]*")  # text of known-safe characters only
+_safe_run_size = len(_SAFE)
 _UNSAFE: set[str] = set()
 
 
@@ -103,12 +107,20 @@ def is_simple(text: str) -> bool:
     cut anywhere tokenizes piece by piece as it does whole with the cuts as boundaries. True
     when each character is a word character for both engines or for neither, whitespace for
     both or neither, and never joins the one before it into a grapheme (combining marks,
-    joiners, variation selectors, regional indicators, prepended marks)."""
+    joiners, variation selectors, regional indicators, prepended marks), except U+FE0F
+    right after a symbol (or another U+FE0F), which both paths keep with the symbol."""
     if text.isascii():
         return True
+    if _SAFE_RUN.fullmatch(text) is None and not _known_safe(text):
+        return False
+    return "\ufe0f" not in text or _LOOSE_VS16.search(text) is None
+
+
+def _known_safe(text: str) -> bool:
+    """Whether every character of text is safe (see is_simple), learning new ones; the scan
+    for known-safe text is rebuilt each time the safe characters have doubled."""
+    global _SAFE_RUN, _safe_run_size
     unknown = set(text).difference(_SAFE)
-    if not unknown:
-        return True
     if not unknown.isdisjoint(_UNSAFE):
         return False
     for char in unknown:
@@ -116,6 +128,9 @@ def is_simple(text: str) -> bool:
         same_space = char.isspace() == bool(re.match(r"\s", char))
         safe = same_word and same_space and not _JOINS.match(char)
         (_SAFE if safe else _UNSAFE).add(char)
+    if len(_SAFE) >= 2 * _safe_run_size:
+        _SAFE_RUN = re.compile(f"[{''.join(map(re.escape, sorted(_SAFE)))}]*")
+        _safe_run_size = len(_SAFE)
     return unknown.isdisjoint(_UNSAFE)
 
 

@@ -22,7 +22,8 @@ PIECES = [
     "a", "Zoë", "naïve", "e\u0301", "\u0301", "1", "_", "-", ".", "'", "\u2019", "\u201c",
     " ", "  ", "\t", "\n", "\r\n", "\r", "\u00a0", "\u2028", "\u3000",
     "👩\u200d👩\u200d👧", "\u200d", "🇫🇷", "🇩🇪🇫", "\U0001f1fa", "👍🏽", "🏽", "❤\ufe0f", "\ufe0f",
-    "🙂", "𝔘", "日本語", "한국어", "\u1100\u1161", "क्षि", "\u093f", "ก\u0e33",
+    "🙂", "❤\ufe0f\ufe0f", "☀\ufe0f", "'\ufe0f",
+    "𝔘", "日本語", "한국어", "\u1100\u1161", "क्षि", "\u093f", "ก\u0e33",
     "\u0600", "٣", "Ⅻ", "\u102b", "x\u20dd",
 ]  # fmt: skip
 
@@ -85,7 +86,7 @@ def test_every_safe_character_agrees_between_engines():
     sample = "".join(map(chr, range(0, 0x3100))) + "".join(map(chr, range(0x1F000, 0x1FA00)))
     sample = "".join(ch for ch in sample if not 0xD800 <= ord(ch) <= 0xDFFF)
     tokens.is_simple(sample)
-    for char in tokens._SAFE:
+    for char in tokens._SAFE - {"\ufe0f"}:  # U+FE0F: safe only after a symbol
         assert bool(re.match(r"\w", char)) == bool(regex.match(r"[\w\p{M}\u200d\ufe0f]", char))
         assert char.isspace() == bool(re.match(r"\s", char))
         assert as_pairs(token_offsets(f"a{char}b")) == reference(f"a{char}b"), hex(ord(char))
