@@ -42,10 +42,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports --no-cache
 
 ## Lint, then every test on SQLite: unit, web (Flask client, CLI) and browser (headless
-## Chromium); then the web and database tests again on a real PostgreSQL server.
+## Chromium); then the web, database and migration tests again on a real PostgreSQL server.
 test: install-test lint
 	$(BIN)/pytest
-	$(BIN)/pytest --postgres tests/web tests/unit/db
+	$(BIN)/pytest --postgres tests/web tests/unit/db tests/migrations
 
 ## Speed and memory figures, printed as JSON.
 bench: install-test

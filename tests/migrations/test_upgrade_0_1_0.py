@@ -12,6 +12,7 @@ from annotator.db.migrate import DatabaseVersionError
 from annotator.db.migrate import upgrade_database
 from tests.migrations.release_0_1_0 import CRLF_EMOJI_TEXT
 from tests.migrations.release_0_1_0 import all_rows
+from tests.migrations.release_0_1_0 import is_sqlite
 
 UPGRADE_HINT = "back it up, then run `annotator db upgrade`"
 
@@ -143,3 +144,27 @@ def test_db_upgrade_and_current_on_an_empty_database(database_url):
     result = invoke(database_url, "db", "upgrade")
     assert result.output == "upgraded an empty database to revision 0002 (head)\n"
     assert invoke(database_url, "db", "current").output == "0002 (head)\n"
+
+
+def test_every_id_counter_goes_on_where_0_1_0_left_it(v0_1_0_url):
+    upgrade(v0_1_0_url)
+    engine = make_engine(v0_1_0_url)
+    with engine.connect() as connection:
+        if is_sqlite(v0_1_0_url):
+            counters = dict(
+                connection.exec_driver_sql("SELECT name, seq FROM sqlite_sequence").all()
+            )
+        else:
+            counters = {
+                table: connection.execute(
+                    text(f"SELECT last_value FROM {sequence} WHERE is_called")
+                ).scalar_one()
+                for table in ("annotator", "layer", "label", "span", "suggestion")
+                if (
+                    sequence := connection.execute(
+                        text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table}
+                    ).scalar_one()
+                )
+            }
+    engine.dispose()
+    assert counters == {"annotator": 3, "layer": 3, "label": 11, "span": 6, "suggestion": 1}
