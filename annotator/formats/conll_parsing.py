@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
+from itertools import chain
 from operator import add
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from annotator.formats.tagging import decode_tags
 from annotator.formats.tagging import is_strict
 from annotator.formats.tagging import is_tag
 from annotator.text.tokens import TOKEN_OFFSETS
+from annotator.text.tokens import is_simple
+from annotator.text.tokens import simple_words
 
 COLUMNS = re.compile(r"[ \t]+")
 _DOCSTART = re.compile(r"^[ \t]*-DOCSTART-(?=[ \t]|\r?$)[^\n]*(?:\n|\Z)", re.MULTILINE)
@@ -73,7 +76,7 @@ def _unnamed(path: Path) -> Iterator[DocumentRecord]:
         sentences = list(_sentences(path, line, block, layout or "token"))
         if not sentences:
             continue
-        tags = {tag for sentence in sentences for tag in sentence.tags}
+        tags = set().union(*(sentence.tags for sentence in sentences))
         if not strict and is_strict(tags):
             strict = True
             if first_tagged is not None:
@@ -178,17 +181,21 @@ def sentence_item(path: Path, number: int, item: str) -> tuple[str, str]:
 
 def _document(path: Path, sentences: list[Sentence], strict: bool) -> DocumentRecord:
     """A document from its sentences: text rebuilt (tokens joined by spaces, sentences by
-    newlines), spans decoded, and the file's own tokens kept in meta, so writing the document
-    back gives the same tokens (ours would split "n't" or "U.S." differently)."""
-    words = [word for sentence in sentences for word in sentence.words]
+    newlines) and spans decoded. When the file's tokens are not the ones our tokenizer finds
+    in that text (it would split "n't" or "U.S."), they are kept in meta, so writing the
+    document back gives the same tokens."""
+    words = list(chain.from_iterable(sentence.words for sentence in sentences))
     lengths = list(map(len, words))
-    starts = [0, *accumulate(length + 1 for length in lengths[:-1])]
+    starts = [0, *accumulate(map((1).__add__, lengths[:-1]))]
     ends = list(map(add, starts, lengths))
     text = "\n".join(" ".join(sentence.words) for sentence in sentences)
+    meta = {}
+    if not (is_simple(text) and simple_words(text) == words):
+        meta[TOKEN_OFFSETS] = list(map(list, zip(starts, ends, strict=True)))
     return DocumentRecord(
         text=text,
         spans=_spans(path, sentences, strict, starts, ends),
-        meta={TOKEN_OFFSETS: list(map(list, zip(starts, ends, strict=True)))},
+        meta=meta,
         where=f"{path}:{sentences[0].line}",
     )
 

@@ -449,3 +449,12 @@ def test_documents_across_read_chunks(tmp_path, monkeypatch):
     assert [(d.id, d.text, key(d), d.where) for d in conll.read(out)] == [
         (d.id, d.text, key(d), d.where) for d in whole
     ]
+
+
+def test_own_tokens_are_kept_only_when_ours_differ(tmp_path):
+    from annotator.text.tokens import TOKEN_OFFSETS
+
+    (plain,) = conll.read(write_text(tmp_path, "Ann\tB-PER\nsaw\tO\n", "a.conll"))
+    (odd,) = conll.read(write_text(tmp_path, "do\tO\nn't\tO\nU.S.\tB-GPE\n", "b.conll"))
+    assert TOKEN_OFFSETS not in plain.meta
+    assert odd.meta[TOKEN_OFFSETS] == [[0, 2], [3, 6], [7, 11]]
