@@ -7,7 +7,9 @@ half-open range [start, end).
 The browser sees the same text differently: its HTML parser turns CRLF (and a lone CR) into LF,
 and JavaScript counts UTF-16 code units, so an astral character (above U+FFFF, e.g. most emoji)
 is two units. BrowserOffsets is the ONE boundary where the two are converted; nothing else
-should do offset arithmetic across it.
+should do offset arithmetic across it. Files written by JavaScript tools (doccano, old Label
+Studio exports) count UTF-16 units over the text as it is, CRLF included: `utf16_offsets`
+gives the same conversion without the newline change.
 """
 
 import re
@@ -18,6 +20,7 @@ from annotator.text.brief import brief
 
 # An astral character (two UTF-16 units), or the CR of a CRLF pair (gone in the browser).
 _SPECIAL = re.compile("[\U00010000-\U0010ffff]|\r(?=\n)")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class OffsetError(ValueError):
@@ -38,14 +41,14 @@ def browser_text(text: str) -> str:
 
 class BrowserOffsets:
     """Converts offsets between the stored text (code points) and the browser (UTF-16 over
-    browser_text)."""
+    browser_text; over the text as it is with newlines=False, see utf16_offsets)."""
 
-    def __init__(self, text: str):
-        """Index the astral characters and CRLF pairs of text with one regex scan."""
+    def __init__(self, text: str, *, newlines: bool = True):
+        """Index the astral characters (and CRLF pairs) of text with one regex scan."""
         self.text_length = len(text)
         self._astral: list[int] = []  # code-point positions of astral characters
         self._crlf_cr: list[int] = []  # code-point positions of the CR of each CRLF
-        for match in _SPECIAL.finditer(text):
+        for match in (_SPECIAL if newlines else _ASTRAL).finditer(text):
             position = match.start()
             if text[position] == "\r":
                 self._crlf_cr.append(position)
@@ -107,6 +110,13 @@ class BrowserOffsets:
         span = self.to_browser(start), self.to_browser(end)
         check_span_bounds(self.browser_length, *span)
         return span
+
+
+def utf16_offsets(text: str) -> BrowserOffsets:
+    """Code points <-> UTF-16 code units of text as it is (a CRLF counts two): the offsets of
+    JavaScript string indexes in files (doccano, old Label Studio exports). `to_code_point`
+    refuses an offset inside a surrogate pair with OffsetError."""
+    return BrowserOffsets(text, newlines=False)
 
 
 def check_span_bounds(text_length: int, start: int, end: int) -> None:

@@ -14,6 +14,12 @@ from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 from annotator.schema.toml_file import load_schema
 
+
+def read_all(path, **options) -> list[DocumentRecord]:
+    """Every document brat.read gives (it streams them)."""
+    return list(brat.read(path, **options))
+
+
 NEWS = Path(__file__).resolve().parents[2] / "fixtures" / "brat" / "brat_tutorial_news"
 NEWS_IDS = ["000-introduction", "010-navigation", "100-attribute_annotation", "110-note_annotation"]
 
@@ -133,7 +139,7 @@ def test_sniff(tmp_path: Path, name: str, expected: bool) -> None:
 
 def test_reads_the_tutorial_documents_in_name_order() -> None:
     """Every .ann with its .txt, in name order, with the T-line counts of each file."""
-    documents = brat.read(NEWS, skip_unsupported=True)
+    documents = read_all(NEWS, skip_unsupported=True)
     assert [d.id for d in documents] == NEWS_IDS
     assert [len(d.spans) for d in documents] == [7, 0, 26, 14]
     assert all(d.where.endswith(f"{d.id}.ann") for d in documents)
@@ -144,7 +150,7 @@ def test_reads_the_tutorial_documents_in_name_order() -> None:
 @pytest.mark.parametrize("doc_id", NEWS_IDS)
 def test_every_span_matches_its_t_line(doc_id: str) -> None:
     """text[start:end] of every span is the text its T-line gives, with its label and ref."""
-    document = _by_id(brat.read(NEWS, skip_unsupported=True))[doc_id]
+    document = _by_id(read_all(NEWS, skip_unsupported=True))[doc_id]
     t_lines = _t_lines(NEWS / f"{doc_id}.ann")
     assert {span.ref for span in document.spans} == set(t_lines)
     for span in document.spans:
@@ -165,13 +171,13 @@ def test_every_span_matches_its_t_line(doc_id: str) -> None:
 )
 def test_kept_relations_attributes_notes_and_unsupported(doc_id: str, counts: dict) -> None:
     """R, A and # lines are kept parsed; E and N lines verbatim under skip_unsupported."""
-    document = _by_id(brat.read(NEWS, skip_unsupported=True))[doc_id]
+    document = _by_id(read_all(NEWS, skip_unsupported=True))[doc_id]
     assert {section: len(entries) for section, entries in document.kept.items()} == counts
 
 
 def test_kept_entries_have_the_verbatim_line_and_parsed_fields() -> None:
     """Each kept entry has its line number, the line as it was, and its fields."""
-    kept = _by_id(brat.read(NEWS, skip_unsupported=True))["000-introduction"].kept
+    kept = _by_id(read_all(NEWS, skip_unsupported=True))["000-introduction"].kept
     assert kept["relations"][0] == {
         "line": 9,
         "text": "R2\tOrigin Arg1:T6 Arg2:T7\t",
@@ -205,7 +211,7 @@ def test_kept_entries_have_the_verbatim_line_and_parsed_fields() -> None:
 
 def test_the_empty_ann_gives_a_document_without_spans() -> None:
     """010-navigation.ann is empty: its document has its text and nothing else."""
-    (document,) = brat.read(NEWS / "010-navigation.ann")
+    (document,) = read_all(NEWS / "010-navigation.ann")
     assert document.id == "010-navigation"
     assert document.text.startswith("In brat, documents are organized into COLLECTIONS")
     assert (document.spans, document.kept) == ([], {})
@@ -223,7 +229,7 @@ def test_the_empty_ann_gives_a_document_without_spans() -> None:
 def test_events_are_refused_by_default_with_file_and_line(name: str, line: int) -> None:
     """Without skip_unsupported an E-line is an error naming the file, line and line type."""
     with pytest.raises(FormatError) as caught:
-        brat.read(NEWS / name)
+        read_all(NEWS / name)
     assert f"{name}:{line}: E-lines (events) cannot be represented" in str(caught.value)
     assert "--skip-unsupported" in str(caught.value)
     assert (Path(caught.value.path).name, caught.value.line) == (name, line)
@@ -232,7 +238,7 @@ def test_events_are_refused_by_default_with_file_and_line(name: str, line: int) 
 def test_reading_the_folder_stops_at_the_first_unsupported_line() -> None:
     """The folder read fails on the first file with an event, named with its line."""
     with pytest.raises(FormatError, match=r"000-introduction\.ann:4: E-lines"):
-        brat.read(NEWS)
+        read_all(NEWS)
 
 
 @pytest.mark.parametrize(
@@ -249,9 +255,9 @@ def test_other_unsupported_lines(tmp_path: Path, line: str, phrase: str) -> None
     ann = "T1\tORG 0 4\tBank\nT2\tORG 8 12\tBank\n" + line + "\n"
     folder = _write(tmp_path, {"doc.txt": "Bank or Bank", "doc.ann": ann})
     with pytest.raises(FormatError) as caught:
-        brat.read(folder)
+        read_all(folder)
     assert f"doc.ann:3: {phrase} cannot be represented" in str(caught.value)
-    (document,) = brat.read(folder, skip_unsupported=True)
+    (document,) = read_all(folder, skip_unsupported=True)
     assert document.kept == {"unsupported": [{"line": 3, "text": line}]}
     assert len(document.spans) == 2
 
@@ -261,23 +267,23 @@ def test_discontinuous_span_is_one_annotation_with_fragments(tmp_path: Path) -> 
     text = "Bank of North America"
     ann = "T1\tORG 0 4;8 13\tBank North\nT2\tGPE 8 21\tNorth America\n"
     folder = _write(tmp_path / "in", {"disc.txt": text, "disc.ann": ann})
-    (document,) = brat.read(folder)
+    (document,) = read_all(folder)
     disc = next(span for span in document.spans if span.ref == "T1")
     assert (disc.start, disc.end, disc.fragments) == (0, 13, ((0, 4), (8, 13)))
     assert _covered(text, disc) == "Bank North"
     brat.write([document], tmp_path / "out")
     written = (tmp_path / "out" / "disc.ann").read_text(encoding="utf-8")
     assert written.splitlines()[0] == "T1\tORG 0 4;8 13\tBank North"
-    assert _spans(brat.read(tmp_path / "out")[0]) == _spans(document)
+    assert _spans(read_all(tmp_path / "out")[0]) == _spans(document)
 
 
 @pytest.mark.parametrize("suffix", ["", ".zip"], ids=["folder", "zip"])
 def test_round_trip_of_the_tutorial(tmp_path: Path, suffix: str) -> None:
     """write(read(x)) read again: byte-exact texts and the same spans, folder or zip."""
-    documents = brat.read(NEWS, skip_unsupported=True)
+    documents = read_all(NEWS, skip_unsupported=True)
     out = tmp_path / f"out{suffix}"
     written = brat.write(documents, out, schema=load_schema(DEFAULT_SCHEMA_PATH))
-    again = brat.read(out)  # nothing unsupported was written
+    again = read_all(out)  # nothing unsupported was written
     assert [d.id for d in again] == NEWS_IDS
     for before, after in zip(documents, again, strict=True):
         assert after.text == before.text
@@ -296,9 +302,9 @@ def test_round_trip_of_the_tutorial(tmp_path: Path, suffix: str) -> None:
 
 def test_round_trip_keeps_relations_attributes_and_notes_renumbered(tmp_path: Path) -> None:
     """Kept lines are written with the new T ids; those referring to events are dropped."""
-    documents = brat.read(NEWS, skip_unsupported=True)
+    documents = read_all(NEWS, skip_unsupported=True)
     brat.write(documents, tmp_path)
-    again = _by_id(brat.read(tmp_path))
+    again = _by_id(read_all(tmp_path))
     intro = again["000-introduction"]
     spans = {span.ref: intro.text[span.start : span.end] for span in intro.spans}
     assert {k: len(v) for k, v in intro.kept.items()} == {
@@ -326,7 +332,7 @@ def test_round_trip_of_unicode_and_crlf(tmp_path: Path, suffix: str) -> None:
     documents = _generated()
     out = tmp_path / f"out{suffix}"
     brat.write(documents, out)
-    again = _by_id(brat.read(out))
+    again = _by_id(read_all(out))
     assert set(again) == {"unicode", "empty", "plain"}
     for document in documents:
         assert again[document.id].text == document.text
@@ -359,8 +365,8 @@ def test_zip_output_is_deterministic(tmp_path: Path) -> None:
 def test_reads_a_zip_without_extracting_it(tmp_path: Path) -> None:
     """A zip of the tutorial folder (in a subfolder) reads like the folder itself."""
     archive = _zip(tmp_path / "news.zip", NEWS, "news/")
-    from_zip = brat.read(archive, skip_unsupported=True)
-    from_folder = brat.read(NEWS, skip_unsupported=True)
+    from_zip = read_all(archive, skip_unsupported=True)
+    from_folder = read_all(NEWS, skip_unsupported=True)
     assert [(d.id, d.text, _spans(d), d.kept) for d in from_zip] == [
         (d.id, d.text, _spans(d), d.kept) for d in from_folder
     ]
@@ -374,7 +380,7 @@ def test_folder_recursion_and_txt_without_ann(tmp_path: Path) -> None:
         tmp_path,
         {"b/one.txt": "One", "b/one.ann": "T1\tX 0 3\tOne\n", "a/two.txt": "Two", "c.conf": "x"},
     )
-    documents = brat.read(folder)
+    documents = read_all(folder)
     assert [(d.id, len(d.spans)) for d in documents] == [("two", 0), ("one", 1)]
     assert documents[0].where.endswith("two.txt")
 
@@ -391,7 +397,7 @@ def test_bom_is_dropped_and_offsets_counting_it_are_converted(tmp_path: Path) ->
             "brats.ann": "T1\tPERSON 7 10\tBob\n",
         },
     )
-    for document in brat.read(folder):
+    for document in read_all(folder):
         assert document.text == "Hello Bob"
         assert _spans(document) == Counter({(6, 9, "PERSON", None): 1})
 
@@ -401,7 +407,7 @@ def test_offsets_counting_crlf_as_one_are_converted(tmp_path: Path) -> None:
     text = "Line one\r\nBob and Ann\r\n"
     brat_style = "T1\tPERSON 9 12\tBob\nT2\tPERSON 17 20\tAnn\nT3\tX 5 12;17 20\tone Bob Ann\n"
     folder = _write(tmp_path, {"doc.txt": text, "doc.ann": brat_style})
-    (document,) = brat.read(folder)
+    (document,) = read_all(folder)
     assert document.text == text
     assert [_covered(text, span) for span in document.spans] == ["Bob", "Ann", "one\r\nBob Ann"]
     assert document.spans[2].fragments == ((5, 13), (18, 21))
@@ -471,7 +477,7 @@ def test_errors_name_file_line_and_problem(
     """Each broken input is a FormatError whose message is 'file[:line]: problem'."""
     folder = _write(tmp_path, files)
     with pytest.raises(FormatError) as caught:
-        brat.read(folder)
+        read_all(folder)
     error = caught.value
     assert (Path(error.path).name, error.line) == (file, line)
     where = file if line is None else f"{file}:{line}"
@@ -482,10 +488,10 @@ def test_errors_name_file_line_and_problem(
 def test_read_refuses_other_paths(tmp_path: Path) -> None:
     """A path that is no folder, .zip or .ann is an error; so is a broken zip."""
     with pytest.raises(FormatError, match="not a brat folder"):
-        brat.read(NEWS / "000-introduction.txt")
+        read_all(NEWS / "000-introduction.txt")
     fake = _write(tmp_path, {"fake.zip": "nope"}) / "fake.zip"
     with pytest.raises(FormatError, match="fake.zip: not a readable zip file"):
-        brat.read(fake)
+        read_all(fake)
 
 
 def test_unsafe_ids_get_safe_unique_deterministic_file_names(tmp_path: Path) -> None:
@@ -502,7 +508,7 @@ def test_unsafe_ids_get_safe_unique_deterministic_file_names(tmp_path: Path) -> 
     assert stems[6:] == ["ok-1.x", "Ünïcode"]
     assert stems[5].startswith("document-")
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == sorted(first)
-    assert sorted(d.id for d in brat.read(tmp_path / "one")) == sorted(stems)
+    assert sorted(d.id for d in read_all(tmp_path / "one")) == sorted(stems)
 
 
 def test_writing_an_impossible_span_fails(tmp_path: Path) -> None:
@@ -525,7 +531,7 @@ def test_annotation_conf_of_the_default_schema() -> None:
 
 def test_written_annotation_conf_lists_the_kept_relation_types(tmp_path: Path) -> None:
     """write(schema=...) adds annotation.conf with the relation types of kept relations."""
-    documents = brat.read(NEWS, skip_unsupported=True)
+    documents = read_all(NEWS, skip_unsupported=True)
     brat.write(documents, tmp_path, schema=load_schema(DEFAULT_SCHEMA_PATH))
     conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8")
     relations = conf.split("[relations]")[1].split("[events]")[0].split("\n")

@@ -18,6 +18,12 @@ from tests.unit.formats.shared import UNICODE_SPANS
 from tests.unit.formats.shared import UNICODE_TEXT
 from tests.unit.formats.shared import unicode_document
 
+
+def read_all(path, **options) -> list[DocumentRecord]:
+    """Every document doccano.read gives (it streams them)."""
+    return list(doccano.read(path, **options))
+
+
 DOCCANO = FIXTURES / "doccano"
 EXPORT_SEQUENCE = DOCCANO / "export_examples" / "sequence_labeling" / "example.jsonl"
 EXPORT_RELATIONS = DOCCANO / "export_examples" / "relation_extraction" / "example.jsonl"
@@ -96,21 +102,21 @@ def _jsonl(path: Path, records: list[dict]) -> Path:
     ],
 )
 def test_doccano_files_read_with_their_spans(path, expected):
-    documents = doccano.read(path)
+    documents = read_all(path)
     assert [_covered(d) for d in documents] == expected
 
 
 def test_the_duplicated_identical_span_is_merged_into_one():
     record = json.loads(TEST_OVERLAPPING.read_text(encoding="utf-8"))
     assert record["label"] == [[0, 1, "LOC"], [0, 1, "LOC"]]
-    [document] = doccano.read(TEST_OVERLAPPING)
+    [document] = read_all(TEST_OVERLAPPING)
     assert _spans(document.spans) == Counter({(0, 1, "LOC"): 1})
     assert document.meta == {"wikiPageID": 1}
 
 
 def test_the_line_without_text_is_refused_with_its_line_number():
     with pytest.raises(FormatError, match=rf'^{TEST_MISSING_TEXT}:3: missing "text"') as error:
-        doccano.read(TEST_MISSING_TEXT)
+        read_all(TEST_MISSING_TEXT)
     assert error.value.line == 3
 
 
@@ -118,7 +124,7 @@ def test_the_line_without_text_is_refused_with_its_line_number():
     "path", [EXPORT_RELATIONS, IMPORT_RELATIONS, TEST_RELATIONS], ids=["export", "import", "test"]
 )
 def test_relations_are_kept_with_span_refs(path):
-    [document] = doccano.read(path)
+    [document] = read_all(path)
     assert _relations(document) == GOOGLE_RELATIONS
     assert [a.ref for a in document.spans] == ["entity 0", "entity 1", "entity 2", "entity 3"]
     assert document.kept["relations"][0] == {
@@ -144,7 +150,7 @@ def test_a_relation_to_a_merged_duplicate_points_at_the_kept_span(tmp_path):
             }
         ],
     )
-    [document] = doccano.read(path)
+    [document] = read_all(path)
     assert [a.ref for a in document.spans] == ["entity 7", "entity 9"]
     assert document.kept["relations"] == [
         {"id": 1, "from": "entity 7", "to": "entity 9", "type": "met"}
@@ -153,10 +159,8 @@ def test_a_relation_to_a_merged_duplicate_points_at_the_kept_span(tmp_path):
 
 def test_import_dialog_columns_are_read_with_options():
     with pytest.raises(FormatError, match=r':1: missing "text"'):
-        doccano.read(IMPORT_SEQUENCE)
-    documents = doccano.read(
-        IMPORT_SEQUENCE, column_data="column_data", column_label="column_label"
-    )
+        read_all(IMPORT_SEQUENCE)
+    documents = read_all(IMPORT_SEQUENCE, column_data="column_data", column_label="column_label")
     assert [_covered(d) for d in documents] == [
         [("EU", "ORG")],
         [("Peter Blackburn", "PERSON")],
@@ -165,7 +169,7 @@ def test_import_dialog_columns_are_read_with_options():
 
 
 def test_classification_labels_labels_key_meta_id_and_comments(tmp_path):
-    documents = doccano.read(TEST_CLASSES)
+    documents = read_all(TEST_CLASSES)
     assert [d.kept.get("categories") for d in documents] == [
         ["positive"],
         ["positive", "negative"],
@@ -183,7 +187,7 @@ def test_classification_labels_labels_key_meta_id_and_comments(tmp_path):
             }
         ],
     )
-    [document] = doccano.read(path)
+    [document] = read_all(path)
     assert (document.id, document.meta, document.kept["comments"]) == (
         "12",
         {"source": "wiki"},
@@ -208,9 +212,9 @@ def test_offsets_are_utf16_by_default_as_doccanos_browser_counts_them(tmp_path):
         tmp_path / "emoji.jsonl",
         [{"text": text, "label": [[_utf16(text, start), _utf16(text, start + 3), "PERSON"]]}],
     )
-    [document] = doccano.read(path)
+    [document] = read_all(path)
     assert _covered(document) == [("Ana", "PERSON")]
-    [as_code_points] = doccano.read(path, offsets="code-points")
+    [as_code_points] = read_all(path, offsets="code-points")
     assert _covered(as_code_points) == [("na.", "PERSON")]
 
 
@@ -222,10 +226,10 @@ def test_code_point_and_grapheme_offsets_are_read_with_options(tmp_path):
         tmp_path / "units.jsonl",
         [{"text": text, "label": [[clusters, clusters + 12, "ORG"]]}],
     )
-    [graphemes] = doccano.read(path, offsets="graphemes")
+    [graphemes] = read_all(path, offsets="graphemes")
     assert _covered(graphemes) == [("Cafe\u0301 Bolivar", "ORG")]
     path = _jsonl(tmp_path / "cp.jsonl", [{"text": text, "label": [[start, start + 13, "ORG"]]}])
-    [code_points] = doccano.read(path, offsets="code-points")
+    [code_points] = read_all(path, offsets="code-points")
     assert _covered(code_points) == [("Cafe\u0301 Bolivar", "ORG")]
 
 
@@ -273,18 +277,18 @@ def test_code_point_and_grapheme_offsets_are_read_with_options(tmp_path):
 def test_bad_lines_are_refused_with_file_and_line(tmp_path, record, options, message):
     path = _jsonl(tmp_path / "bad.jsonl", [{"text": "fine", "label": []}, record])
     with pytest.raises(FormatError, match=rf"^{path}:2: {message}"):
-        doccano.read(path, **options)
+        read_all(path, **options)
 
 
 def test_not_utf8_and_not_json_are_refused(tmp_path):
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes('{"text": "caf\u00e9", "label": []}\n'.encode("latin-1"))
     with pytest.raises(FormatError, match=rf"^{latin}: not UTF-8"):
-        doccano.read(latin)
+        read_all(latin)
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"text": "a", "label": []}\n{"text": \n', encoding="utf-8")
     with pytest.raises(FormatError, match=rf"^{broken}:2: not JSON"):
-        doccano.read(broken)
+        read_all(broken)
     with pytest.raises(ValueError, match="offsets must be one of"):
         doccano.SPEC.read(EXPORT_SEQUENCE, offsets="bytes")
 
@@ -315,7 +319,7 @@ def test_per_annotator_export_sets_the_annotator_from_the_file_name(tmp_path, pa
     source = _export_folder(tmp_path / "export")
     if packed:
         source = _zip_folder(source, tmp_path / "export.zip")
-    documents = doccano.read(source)
+    documents = read_all(source)
     assert [(d.annotator, d.text) for d in documents] == [
         ("alice", "EU rejects German call to boycott British lamb."),
         ("alice", "Peter Blackburn"),
@@ -331,7 +335,7 @@ def test_collaborative_all_jsonl_has_no_annotator(tmp_path):
     folder.mkdir()
     (folder / "all.jsonl").write_bytes(EXPORT_SEQUENCE.read_bytes())
     zipped = _zip_folder(folder, tmp_path / "collab.zip")
-    assert {d.annotator for d in doccano.read(zipped)} == {None}
+    assert {d.annotator for d in read_all(zipped)} == {None}
 
 
 def test_errors_in_a_zip_member_name_the_member(tmp_path):
@@ -340,11 +344,11 @@ def test_errors_in_a_zip_member_name_the_member(tmp_path):
     (folder / "carol.jsonl").write_bytes(TEST_MISSING_TEXT.read_bytes())
     zipped = _zip_folder(folder, tmp_path / "members.zip")
     with pytest.raises(FormatError, match=rf"^{zipped}!carol.jsonl:3: missing"):
-        doccano.read(zipped)
+        read_all(zipped)
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(FormatError, match="no .jsonl files"):
-        doccano.read(empty)
+        read_all(empty)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,7 +360,7 @@ def _round_trip(documents: list[DocumentRecord], tmp_path: Path, **options) -> l
     out = tmp_path / "out.jsonl"
     reading = {k: v for k, v in options.items() if k == "offsets"}
     assert doccano.write(documents, out, **options) == [out]
-    return doccano.read(out, **reading)
+    return read_all(out, **reading)
 
 
 @pytest.mark.parametrize(
@@ -365,7 +369,7 @@ def _round_trip(documents: list[DocumentRecord], tmp_path: Path, **options) -> l
     ids=["export-sequence", "overlapping", "export-relations", "test-relations", "classification"],
 )
 def test_doccano_files_round_trip(tmp_path, path):
-    documents = doccano.read(path)
+    documents = read_all(path)
     again = _round_trip(documents, tmp_path)
     assert [d.text for d in again] == [d.text for d in documents]
     assert [_spans(d.spans) for d in again] == [_spans(d.spans) for d in documents]
@@ -407,7 +411,7 @@ def test_grapheme_round_trip_and_spans_inside_a_cluster_are_refused(tmp_path):
 
 
 def test_relation_form_is_written_when_documents_have_relations(tmp_path):
-    [document] = doccano.read(TEST_RELATIONS)
+    [document] = read_all(TEST_RELATIONS)
     out = tmp_path / "rel.jsonl"
     doccano.write([document], out)
     record = json.loads(out.read_text(encoding="utf-8"))
@@ -427,7 +431,7 @@ def test_per_annotator_layout_round_trips(tmp_path):
     folder = tmp_path / "layout"
     written = doccano.write(documents, folder, per_annotator=True)
     assert [p.name for p in written] == ["alice.jsonl", "all.jsonl", "bob.jsonl"]
-    again = doccano.read(folder)
+    again = read_all(folder)
     assert sorted((d.annotator or "", d.text) for d in again) == sorted(
         (d.annotator or "", d.text) for d in documents
     )

@@ -17,6 +17,12 @@ from tests.unit.formats.shared import UNICODE_SPANS
 from tests.unit.formats.shared import UNICODE_TEXT
 from tests.unit.formats.shared import unicode_document
 
+
+def read_all(path, **options) -> list[DocumentRecord]:
+    """Every document label_studio.read gives (it streams them)."""
+    return list(label_studio.read(path, **options))
+
+
 LS = FIXTURES / "label_studio"
 TASKS = LS / "named_entity" / "tasks.json"
 ANNOTATED = LS / "named_entity" / "annotations" / "1.json"
@@ -58,7 +64,7 @@ def _task(text: str, result: list[dict], **extra) -> dict:
 
 
 def test_the_prediction_example_reads_as_a_suggestion_with_its_model_version():
-    [document] = label_studio.read(TASKS)
+    [document] = read_all(TASKS)
     assert document.spans == []
     [suggestion] = document.suggestions
     assert (suggestion.label, suggestion.ref) == ("Date", "region beFiQTT1cU")
@@ -68,7 +74,7 @@ def test_the_prediction_example_reads_as_a_suggestion_with_its_model_version():
 
 def test_the_annotation_example_reads_as_a_span_with_its_value_text():
     raw = json.loads(ANNOTATED.read_text(encoding="utf-8"))
-    [document] = label_studio.read(ANNOTATED)
+    [document] = read_all(ANNOTATED)
     [span] = document.spans
     value = raw["annotations"][0]["result"][0]["value"]
     assert (span.start, span.end, span.label) == (value["start"], value["end"], "Date")
@@ -78,7 +84,7 @@ def test_the_annotation_example_reads_as_a_span_with_its_value_text():
 
 def test_the_broken_rich_text_example_is_refused_naming_task_and_region():
     with pytest.raises(FormatError) as error:
-        label_studio.read(BROKEN)
+        read_all(BROKEN)
     message = str(error.value)
     assert message.startswith(f"{BROKEN}: task 1 (id 1): region beFiQTT1cU: ")
     assert (
@@ -95,7 +101,7 @@ def test_code_point_offsets_after_an_emoji_are_taken_as_they_are(tmp_path):
     # Label Studio's own test: "test" in this text starts at 21 (code points; UTF-16 says 22).
     text = "🐱 Warning: This is a test text"
     path = _file(tmp_path / "emoji.json", [_task(text, [_region(21, 25, "test", ["region"])])])
-    [document] = label_studio.read(path)
+    [document] = read_all(path)
     assert [(a.start, a.end, document.text[a.start : a.end]) for a in document.spans] == [
         (21, 25, "test")
     ]
@@ -105,12 +111,12 @@ def test_old_utf16_exports_convert_to_code_points(tmp_path):
     text = "💩This is an annotation."  # Label Studio issue #1347: 13-23 in UTF-16
     path = _file(tmp_path / "old.json", [_task(text, [_region(13, 23, "annotation", ["A"])])])
     with pytest.raises(FormatError, match="region r1: value.text 'annotation' is not the text"):
-        label_studio.read(path)
-    [document] = label_studio.read(path, offsets="utf-16")
+        read_all(path)
+    [document] = read_all(path, offsets="utf-16")
     assert [(a.start, a.end) for a in document.spans] == [(12, 22)]
     split = _file(tmp_path / "split.json", [_task(text, [_region(1, 5, None, ["A"])])])
     with pytest.raises(FormatError, match="region r1 offset 1 splits a character in UTF-16"):
-        label_studio.read(split, offsets="utf-16")
+        read_all(split, offsets="utf-16")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +130,7 @@ def test_old_utf16_exports_convert_to_code_points(tmp_path):
 )
 def test_region_text_as_the_browser_gives_it_is_accepted(tmp_path, text, region_text):
     path = _file(tmp_path / "nl.json", [_task(text, [_region(0, len(text), region_text, ["X"])])])
-    [document] = label_studio.read(path)
+    [document] = read_all(path)
     assert _spans(document.spans) == Counter({(0, len(text), "X"): 1})
 
 
@@ -143,24 +149,24 @@ def test_region_text_as_the_browser_gives_it_is_accepted(tmp_path, text, region_
 def test_bad_regions_are_refused_naming_task_and_region(tmp_path, region, message):
     path = _file(tmp_path / "bad.json", [_task("Ana met Bo.", []), _task("Ana met Bo.", [region])])
     with pytest.raises(FormatError, match=rf"^{path}: task 2 \(id 5\): {message}"):
-        label_studio.read(path)
+        read_all(path)
 
 
 def test_files_that_are_not_task_lists_are_refused(tmp_path):
     latin = tmp_path / "latin.json"
     latin.write_bytes('[{"data": {"text": "caf\u00e9"}}]'.encode("latin-1"))
     with pytest.raises(FormatError, match=rf"^{latin}: not UTF-8"):
-        label_studio.read(latin)
+        read_all(latin)
     broken = tmp_path / "broken.json"
     broken.write_text('[\n{"data": \n', encoding="utf-8")
     with pytest.raises(FormatError, match=rf"^{broken}:3: not JSON"):
-        label_studio.read(broken)
+        read_all(broken)
     no_data = _file(tmp_path / "nodata.json", [{"data": {"text": "x"}}, {"text": "x"}])
     with pytest.raises(FormatError, match=r'task 2: expected an object with a "data" object'):
-        label_studio.read(no_data)
+        read_all(no_data)
     many = _file(tmp_path / "many.json", [{"data": {"a": "x", "b": "y"}}])
     with pytest.raises(FormatError, match=r"cannot tell which data key holds the text"):
-        label_studio.read(many)
+        read_all(many)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +177,7 @@ def test_each_label_of_a_region_is_one_annotation_and_writes_back_as_one_region(
     path = _file(
         tmp_path / "multi.json", [_task("Ana met Bo.", [_region(0, 3, "Ana", ["P", "NAME"])])]
     )
-    [document] = label_studio.read(path)
+    [document] = read_all(path)
     assert [(a.label, a.ref) for a in document.spans] == [("P", "region r1"), ("NAME", "region r1")]
     out = tmp_path / "out.json"
     label_studio.write([document], out)
@@ -194,7 +200,7 @@ def test_each_annotation_is_a_document_with_its_annotator(tmp_path):
         ],
     }
     path = _file(tmp_path / "multi.json", task)
-    first, second, third = label_studio.read(path)
+    first, second, third = read_all(path)
     assert [d.annotator for d in (first, second, third)] == ["3", "bo@example.org", None]
     assert [d.status for d in (first, second, third)] == [None, None, "skipped"]
     assert [(a.label, a.score) for a in first.suggestions] == [("P", 0.5)]
@@ -210,7 +216,7 @@ def test_relations_and_other_results_are_kept_and_relations_written_back(tmp_pat
         {"id": "c", "type": "choices", "value": {"choices": ["ok"]}, "from_name": "q"},
     ]
     path = _file(tmp_path / "rel.json", [_task("Ana met Bo.", result)])
-    [document] = label_studio.read(path)
+    [document] = read_all(path)
     assert document.kept["relations"] == [
         {
             "from": "region a",
@@ -223,7 +229,7 @@ def test_relations_and_other_results_are_kept_and_relations_written_back(tmp_pat
     assert document.kept["results"] == [result[3]]
     out = tmp_path / "out.json"
     label_studio.write([document], out)
-    [again] = label_studio.read(out)
+    [again] = read_all(out)
     assert again.kept["relations"] == document.kept["relations"]
 
 
@@ -234,13 +240,13 @@ def test_the_text_key_comes_from_the_region_or_the_option(tmp_path):
         "data": {"title": "Rome", "body": "Ana met Bo."},
         "annotations": [{"result": [on_body]}],
     }
-    [document] = label_studio.read(_file(tmp_path / "keys.json", task))
+    [document] = read_all(_file(tmp_path / "keys.json", task))
     assert (document.text, document.meta["label_studio"]["data_key"]) == ("Ana met Bo.", "body")
     task["annotations"][0]["result"].append(on_title)
     both = _file(tmp_path / "both.json", task)
     with pytest.raises(FormatError, match=r"regions are on several data keys \['body', 'title'\]"):
-        label_studio.read(both)
-    [titled] = label_studio.read(both, text_key="title")
+        read_all(both)
+    [titled] = read_all(both, text_key="title")
     assert [(titled.text[a.start : a.end], a.label) for a in titled.spans] == [("Rome", "GPE")]
     assert titled.kept["results"] == [on_body]
 
@@ -253,12 +259,12 @@ def _round_trip(documents: list[DocumentRecord], tmp_path: Path, **options) -> l
     """Write then read back with the same options."""
     out = tmp_path / "out.json"
     assert label_studio.write(documents, out, **options) == [out]
-    return label_studio.read(out, **options)
+    return read_all(out, **options)
 
 
 @pytest.mark.parametrize("path", [TASKS, ANNOTATED], ids=["predictions", "annotations"])
 def test_label_studio_examples_round_trip(tmp_path, path):
-    documents = label_studio.read(path)
+    documents = read_all(path)
     again = _round_trip(documents, tmp_path)
     assert [d.text for d in again] == [d.text for d in documents]
     assert [_spans(d.spans) for d in again] == [_spans(d.spans) for d in documents]
