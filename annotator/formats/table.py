@@ -2,9 +2,10 @@
 
 Reading:
 
-- bytes are decoded like text files (`annotator.formats.text.decode`: UTF-8 with or without
-  BOM, UTF-16/32 with a BOM), then parsed by the `csv` module over the decoded string with
-  `newline=""`, so a line break inside a quoted field (CRLF included) is kept exactly;
+- bytes are decoded like text files (UTF-8 with or without BOM, UTF-16/32 with a BOM, see
+  `annotator.formats.text`) as they are read, and parsed by the `csv` module with
+  `newline=""`, so a line break inside a quoted field (CRLF included) is kept exactly; rows
+  are read one at a time, so memory does not grow with the file;
 - the delimiter is the `delimiter` option, else tab for `.tsv`, else the one of `,` `\\t` `;`
   `|` that splits the header row into the most columns (ties in that order; `,` when none do);
 - the first row is the header and is required. The text column (`text_column`, default "text")
@@ -26,6 +27,7 @@ Spans and meta are not written: the format holds texts, not annotations.
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -60,19 +62,34 @@ def read(
     text_column: str = "text",
     id_column: str | None = None,
     delimiter: str | None = None,
-) -> list[DocumentRecord]:
-    """The documents of a CSV/TSV file, one per non-blank row after the header."""
+) -> Iterator[DocumentRecord]:
+    """The documents of a CSV/TSV file, one per non-blank row after the header, read row by
+    row."""
     path = Path(path)
     name = str(path)
-    content = text_format.decode(path.read_bytes(), name)
     _allow_long_fields()
-    delimiter = delimiter or _delimiter(path, content)
-    rows = _rows(content, delimiter, name)
-    header = _header(next(rows, None), name)
-    columns = _pick_columns(header, text_column, id_column, name)
-    return [
-        _document(fields, number, header, columns, name) for number, fields in rows if fields != []
-    ]
+    with _text_lines(path) as lines:
+        try:
+            first = next(lines, "")
+            delimiter = delimiter or _delimiter(path, first)
+            rows = _rows(itertools.chain([first], lines), delimiter, name)
+            header = _header(next(rows, None), name)
+            columns = _pick_columns(header, text_column, id_column, name)
+            for number, fields in rows:
+                if fields != []:
+                    yield _document(fields, number, header, columns, name)
+        except UnicodeDecodeError:
+            text_format.decode(path.read_bytes(), name)  # says which byte, where
+            raise
+
+
+def _text_lines(path: Path) -> io.TextIOWrapper:
+    """The file's lines, decoded as its BOM says (see `annotator.formats.text`), each with its
+    own line end (newline=""), read as they are needed."""
+    handle = path.open("rb")
+    codec, _, skip = text_format.encoding_of(handle.read(4))
+    handle.seek(skip)
+    return io.TextIOWrapper(handle, encoding=codec, newline="")
 
 
 def _allow_long_fields() -> None:
@@ -81,11 +98,11 @@ def _allow_long_fields() -> None:
         csv.field_size_limit(FIELD_SIZE_LIMIT)
 
 
-def _delimiter(path: Path, content: str) -> str:
+def _delimiter(path: Path, first_line: str) -> str:
     """Tab for .tsv; otherwise the candidate that splits the header row into most columns."""
     if path.suffix.lower() == ".tsv":
         return "\t"
-    header_line = _BREAK_RE.split(content, maxsplit=1)[0]
+    header_line = _BREAK_RE.split(first_line, maxsplit=1)[0]
     counts = [_field_count(header_line, candidate) for candidate in DELIMITERS]
     return DELIMITERS[counts.index(max(counts))]
 
@@ -95,9 +112,9 @@ def _field_count(line: str, delimiter: str) -> int:
     return len(next(csv.reader([line], delimiter=delimiter), []))
 
 
-def _rows(content: str, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(lines: Iterable[str], delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
     """(row number, fields) of every record, blank ones included (as [])."""
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     number = 0
     while True:
         try:

@@ -9,6 +9,7 @@ import pytest
 
 from annotator.config import DEFAULT_SCHEMA_PATH
 from annotator.formats import brat
+from annotator.formats import brat_writer
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
@@ -423,7 +424,7 @@ def test_offsets_counting_crlf_as_one_are_converted(tmp_path: Path) -> None:
         ({"a.txt": "abc", "a.ann": "\nT1\tX 1 9\tbc\n"}, "a.ann", 2, "out of range"),
         ({"a.txt": "abc", "a.ann": "T1\tX 0 2\tabc\n"}, "a.ann", 1, "does not match"),
         ({"a.txt": "abc", "a.ann": "T1\tX 0 1;2 3\tac\n"}, "a.ann", 1, "'ac' does not match"),
-        ({"a.txt": b"ab\xffc", "a.ann": ""}, "a.txt", None, "not UTF-8 (byte 2"),
+        ({"a.txt": b"ab\xffc", "a.ann": ""}, "a.txt", None, "not UTF-8 (byte 0xff at position 2)"),
         ({"a.txt": "abc", "a.ann": b"T1\tX 0 1\t\xe9\n"}, "a.ann", None, "not UTF-8"),
         (
             {"a.txt": "ab", "a.ann": "T1\tX 0 1\ta\nR1\tR Arg1:T1 Arg2:T9\t\n"},
@@ -521,7 +522,7 @@ def test_writing_an_impossible_span_fails(tmp_path: Path) -> None:
 def test_annotation_conf_of_the_default_schema() -> None:
     """Every label of the default schema is under [entities]; all four sections exist."""
     schema = load_schema(DEFAULT_SCHEMA_PATH)
-    conf = brat.annotation_conf(schema)
+    conf = brat_writer.annotation_conf(schema)
     sections = [line for line in conf.splitlines() if line.startswith("[")]
     assert sections == ["[entities]", "[relations]", "[events]", "[attributes]"]
     entities = conf.split("[entities]")[1].split("[relations]")[0].splitlines()

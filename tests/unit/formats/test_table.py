@@ -11,6 +11,12 @@ from annotator.formats import table
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 
+
+def read_all(path, **options) -> list[DocumentRecord]:
+    """Every document table.read gives (it streams them)."""
+    return list(table.read(path, **options))
+
+
 DOCCANO = Path(__file__).resolve().parents[2] / "fixtures" / "text" / "doccano"
 UTF16_CSV = DOCCANO / "import_tests" / "example.utf16.csv"
 CLASSES_CSV = DOCCANO / "import_tests" / "text_classification" / "example.csv"
@@ -46,7 +52,7 @@ def texts(documents: list[DocumentRecord]) -> list[str]:
 
 def test_doccano_utf16_csv():
     """UTF-16LE with BOM and CRLF rows: decoded, parsed, label kept in meta."""
-    documents = table.read(UTF16_CSV)
+    documents = read_all(UTF16_CSV)
     assert documents == [
         DocumentRecord(text="AAA", meta={"label": "Positive"}, where=f"{UTF16_CSV}:row 2"),
         DocumentRecord(text="BBB", meta={"label": "Positive"}, where=f"{UTF16_CSV}:row 3"),
@@ -67,13 +73,13 @@ def test_doccano_utf16_csv():
 def test_doccano_files_refused_with_the_row(path, message):
     """doccano's importer test files that hold bad rows are refused, naming file and row."""
     with pytest.raises(FormatError) as caught:
-        table.read(path)
+        read_all(path)
     assert str(caught.value) == f"{path}: {message}"
 
 
 def test_doccano_placeholder_columns_with_a_chosen_text_column():
     """doccano's import-dialog example reads once the text column is named."""
-    documents = table.read(PLACEHOLDER_CSV, text_column="column_data")
+    documents = read_all(PLACEHOLDER_CSV, text_column="column_data")
     assert texts(documents) == [
         "Terrible customer service.",
         "Really great transaction.",
@@ -96,7 +102,7 @@ def test_out_of_order_columns(tmp_path):
         "news.csv",
         b"label,source,text\r\npositive,AFP,Guaido spoke.\r\n,,Maduro replied.\r\n",
     )
-    assert table.read(path) == [
+    assert read_all(path) == [
         DocumentRecord(
             text="Guaido spoke.",
             meta={"label": "positive", "source": "AFP"},
@@ -112,7 +118,7 @@ def test_missing_text_column_lists_the_columns(tmp_path):
     """The error lists the header as it is, so a stray space is visible."""
     path = write_bytes(tmp_path, "a.csv", b"body, label\nGuaido spoke.,x\n")
     with pytest.raises(FormatError) as caught:
-        table.read(path)
+        read_all(path)
     assert str(caught.value) == f"{path}: no text column 'text'; the columns are: 'body', ' label'"
 
 
@@ -123,7 +129,7 @@ def test_id_and_title_columns(tmp_path):
         "a.csv",
         b"id,title,text,source\nn1,Caracas,Guaido spoke.,AFP\n,,Maduro.,\n",
     )
-    assert table.read(path) == [
+    assert read_all(path) == [
         DocumentRecord(
             text="Guaido spoke.",
             id="n1",
@@ -138,7 +144,7 @@ def test_id_and_title_columns(tmp_path):
 def test_chosen_id_column(tmp_path):
     """id_column picks the id; a column named id then stays in meta."""
     path = write_bytes(tmp_path, "a.csv", b"id,uid,body\n7,u-1,Guaido spoke.\n")
-    [document] = table.read(path, text_column="body", id_column="uid")
+    [document] = read_all(path, text_column="body", id_column="uid")
     assert (document.id, document.text, document.meta) == ("u-1", "Guaido spoke.", {"id": "7"})
 
 
@@ -146,7 +152,7 @@ def test_missing_id_column_lists_the_columns(tmp_path):
     """A chosen id column must exist."""
     path = write_bytes(tmp_path, "a.csv", b"text,label\nGuaido spoke.,x\n")
     with pytest.raises(FormatError) as caught:
-        table.read(path, id_column="uid")
+        read_all(path, id_column="uid")
     assert str(caught.value) == f"{path}: no id column 'uid'; the columns are: 'text', 'label'"
 
 
@@ -157,7 +163,7 @@ def test_crlf_inside_a_quoted_field_is_kept_byte_exact(tmp_path):
     """Line breaks inside quotes are part of the text, as the file has them."""
     data = b'id,text\r\nn1,"Line one\r\nLine two\nLine three\rend"\r\nn2,after\r\n'
     path = write_bytes(tmp_path, "a.csv", data)
-    first, second = table.read(path)
+    first, second = read_all(path)
     assert first.text == "Line one\r\nLine two\nLine three\rend"
     assert (second.id, second.text, second.where) == ("n2", "after", f"{path}:row 3")
 
@@ -165,7 +171,7 @@ def test_crlf_inside_a_quoted_field_is_kept_byte_exact(tmp_path):
 def test_blank_lines_count_as_rows_but_hold_no_document(tmp_path):
     """Rows are numbered as a spreadsheet shows them; blank lines are skipped."""
     path = write_bytes(tmp_path, "a.csv", b"text\n\nfirst\n\n\nsecond\n")
-    assert [(d.text, d.where) for d in table.read(path)] == [
+    assert [(d.text, d.where) for d in read_all(path)] == [
         ("first", f"{path}:row 3"),
         ("second", f"{path}:row 6"),
     ]
@@ -202,7 +208,7 @@ def test_bad_files_are_refused(tmp_path, data, message):
     """Every refusal names the file and, where there is one, the row."""
     path = write_bytes(tmp_path, "a.csv", data)
     with pytest.raises(FormatError) as caught:
-        table.read(path)
+        read_all(path)
     assert str(caught.value) == f"{path}: {message}"
 
 
@@ -212,7 +218,7 @@ def test_bad_files_are_refused(tmp_path, data, message):
 def test_tsv_is_tab_separated(tmp_path):
     """.tsv means tab, so commas and semicolons in the text need no quotes."""
     path = write_bytes(tmp_path, "a.tsv", b"id\ttext\nn1\tGuaido, the leader; spoke.\n")
-    [document] = table.read(path)
+    [document] = read_all(path)
     assert (document.id, document.text) == ("n1", "Guaido, the leader; spoke.")
 
 
@@ -230,14 +236,14 @@ def test_tsv_is_tab_separated(tmp_path):
 def test_delimiter_is_sniffed_from_the_header(tmp_path, data, expected):
     """The candidate that splits the header into most columns wins; one column means comma."""
     path = write_bytes(tmp_path, "a.csv", data)
-    [document] = table.read(path)
+    [document] = read_all(path)
     assert (document.id, document.text) == expected
 
 
 def test_chosen_delimiter_wins(tmp_path):
     """The delimiter option overrides the suffix and the sniffing."""
     path = write_bytes(tmp_path, "a.tsv", b"id;text\nn1;Guaido\tspoke.\n")
-    [document] = table.read(path, delimiter=";")
+    [document] = read_all(path, delimiter=";")
     assert (document.id, document.text) == ("n1", "Guaido\tspoke.")
 
 
@@ -267,7 +273,7 @@ def test_round_trip_write_read(tmp_path):
         for number, text in enumerate(UNICODE_TEXTS)
     ]
     table.write(documents, out)
-    read = table.read(out)
+    read = read_all(out)
     assert [(d.id, d.title, d.text) for d in read] == [(d.id, d.title, d.text) for d in documents]
     assert [d.meta for d in read] == [{}] * len(UNICODE_TEXTS)
     assert [d.where for d in read] == [f"{out}:row {n}" for n in range(2, 7)]
@@ -278,7 +284,7 @@ def test_round_trip_of_a_long_article(tmp_path):
     out = tmp_path / "long.csv"
     text = 'Guaido spoke, "loudly".\r\n' * 12_000
     table.write([DocumentRecord(text=text, id="long")], out)
-    [document] = table.read(out)
+    [document] = read_all(out)
     assert len(document.text) == 300_000
     assert document.text == text
     assert csv.field_size_limit() >= table.FIELD_SIZE_LIMIT
@@ -288,7 +294,7 @@ def test_utf16_tsv_with_crlf_in_quotes(tmp_path):
     """UTF-16 (as spreadsheet programs save 'Unicode text') with a quoted CRLF."""
     content = 'id\ttext\r\nn1\t"One\r\nTwo"\r\n'
     path = write_bytes(tmp_path, "sheet.tsv", codecs.BOM_UTF16_LE + content.encode("utf-16-le"))
-    [document] = table.read(path)
+    [document] = read_all(path)
     assert (document.id, document.text) == ("n1", "One\r\nTwo")
 
 
