@@ -149,7 +149,7 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
         files: list[Path] = []
         vocab, docbin = Vocab(), DocBin(attrs=ATTRS, store_user_data=True)
         for index, document in enumerate(documents):
-            docbin.add(_doc(Doc, vocab, out, document_name(document, index), document))
+            add_doc(docbin, *_doc(Doc, vocab, out, document_name(document, index), document))
             if len(docbin) == per_file:  # a new Vocab too: its strings grow with the Docs
                 files.append(_save(docbin, staged / f"{out.stem}-{len(files) + 1:05d}.spacy"))
                 vocab, docbin = Vocab(), DocBin(attrs=ATTRS, store_user_data=True)
@@ -166,7 +166,7 @@ def _save(docbin, path: Path) -> Path:
 
 
 def _doc(Doc, vocab, out: Path, name: str, document: DocumentRecord):
-    """A Doc with the document's exact text, spans, entities, id and title."""
+    """A Doc with the document's exact text, spans, entities, id and title; and its words."""
     for span in document.spans:
         check_span(out, name, document, span)
     words, spaces = words_and_spaces(document.text, document.spans)
@@ -180,7 +180,32 @@ def _doc(Doc, vocab, out: Path, name: str, document: DocumentRecord):
     doc.ents = [_span(doc, out, name, span) for span in entities]
     doc.user_data[ID_KEY] = document.id
     doc.user_data[TITLE_KEY] = document.title
-    return doc
+    return doc, words
+
+
+def add_doc(docbin, doc, words: list[str]) -> None:
+    """docbin.add(doc) without its loop over every token, which asks each for nine strings
+    (most of an export's time): for our Docs those strings are the words, the span labels and
+    "" (no tag, lemma, norm, morph, dependency or KB id), so the same bytes are saved."""
+    import numpy
+    import srsly
+    from spacy.attrs import SPACY
+
+    array = doc.to_array(docbin.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    docbin.tokens.append(array)
+    spaces = doc.to_array(SPACY)
+    docbin.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
+    docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    docbin.strings.update(words)
+    docbin.strings.update(span.label_ for group in doc.spans.values() for span in group)
+    docbin.strings.update(span.label_ for span in doc.ents)
+    docbin.strings.add("")
+    docbin.cats.append(doc.cats)
+    if docbin.store_user_data:
+        docbin.user_data.append(srsly.msgpack_dumps(doc.user_data))
+    docbin.span_groups.append(doc.spans.to_bytes())
 
 
 def _span(doc, out: Path, name: str, span: Annotation):

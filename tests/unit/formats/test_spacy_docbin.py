@@ -236,3 +236,18 @@ def test_a_failing_stream_leaves_the_old_output(tmp_path):
         spacy_docbin.write(documents(), out, docs_per_file=2)
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["all.spacy"]
+
+
+def test_add_doc_saves_the_bytes_docbin_add_saves(tmp_path):
+    from spacy.tokens import Doc
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    ours = DocBin(attrs=spacy_docbin.ATTRS, store_user_data=True)
+    theirs = DocBin(attrs=spacy_docbin.ATTRS, store_user_data=True)
+    vocab = Vocab()
+    for index, document in enumerate(_with_layers()):
+        doc, words = spacy_docbin._doc(Doc, vocab, tmp_path, str(index), document)
+        spacy_docbin.add_doc(ours, doc, words)
+        theirs.add(doc)
+    assert ours.to_bytes() == theirs.to_bytes()
