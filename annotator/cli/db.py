@@ -1,4 +1,4 @@
-"""`annotator db upgrade|current`: the database's revision (see annotator.db.migrate).
+"""`annotator db upgrade|current|revision`: the database's revision (see annotator.db.migrate).
 
 These commands open the database without the app: every other command refuses a database
 that is behind until `annotator db upgrade` has run.
@@ -13,6 +13,7 @@ from annotator.db.engine import make_engine
 from annotator.db.migrate import DatabaseVersion
 from annotator.db.migrate import DatabaseVersionError
 from annotator.db.migrate import database_version
+from annotator.db.migrate import new_revision
 from annotator.db.migrate import upgrade_database
 
 
@@ -60,3 +61,19 @@ def current(ctx: click.Context) -> None:
     finally:
         engine.dispose()
     click.echo(version.describe())
+
+
+@db.command()
+@click.argument("message")
+@click.pass_context
+def revision(ctx: click.Context, message: str) -> None:
+    """For developers: write the next revision, from what the models changed since head
+    (compared on the --db database, which must be at head). Review it before committing."""
+    engine = _engine(ctx)
+    try:
+        path = new_revision(engine, message)
+    except CommandError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+    click.echo(str(path))

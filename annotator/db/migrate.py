@@ -8,8 +8,10 @@ upgrade runs in one transaction under the SQLite write gate (an flock beside the
 PostgreSQL advisory lock, so two processes starting on a new database create it once.
 """
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextlib import redirect_stdout
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -193,3 +195,17 @@ def ensure_current(engine: Engine) -> None:
         upgrade_database(engine, only_if_empty=True)
         return
     raise DatabaseVersionError(version.refusal())
+
+
+def new_revision(engine: Engine, message: str) -> Path:
+    """For developers: write the next revision file (numbered 0003, 0004, ...) with what the
+    models changed since head, compared on this database (which must be at head)."""
+    with engine.connect() as connection:
+        number = f"{len(_revisions()) + 1:04d}"
+        with redirect_stdout(io.StringIO()):  # alembic's "Generating ...": we print the path
+            script = command.revision(
+                _config(connection), message=message, autogenerate=True, rev_id=number
+            )
+    _scripts.cache_clear()
+    _revisions.cache_clear()
+    return Path(script.path)
