@@ -156,7 +156,10 @@ def _migration_transaction(engine: Engine, connection: Connection) -> Iterator[N
             yield
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
-                raise DatabaseVersionError(f"the upgrade would break foreign keys: {broken[:5]}")
+                raise DatabaseVersionError(
+                    "nothing was upgraded: rows refer to rows that do not exist "
+                    f"(table, row, parent table): {[tuple(row[:3]) for row in broken[:5]]}"
+                )
             connection.commit()
         finally:
             connection.rollback()

@@ -3,6 +3,7 @@ every document, span, status, suggestion, annotator and label exactly as it was.
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import inspect
 from sqlalchemy import text
 
 from annotator import create_app
@@ -13,6 +14,7 @@ from annotator.db.migrate import upgrade_database
 from tests.migrations.release_0_1_0 import CRLF_EMOJI_TEXT
 from tests.migrations.release_0_1_0 import all_rows
 from tests.migrations.release_0_1_0 import is_sqlite
+from tests.migrations.release_0_1_0 import table_definitions
 
 UPGRADE_HINT = "back it up, then run `annotator db upgrade`"
 
@@ -168,3 +170,22 @@ def test_every_id_counter_goes_on_where_0_1_0_left_it(v0_1_0_url):
             }
     engine.dispose()
     assert counters == {"annotator": 3, "layer": 3, "label": 11, "span": 6, "suggestion": 1}
+
+
+def test_an_upgrade_that_fails_changes_nothing(v0_1_0_url):
+    if not is_sqlite(v0_1_0_url):
+        pytest.skip("PostgreSQL keeps every foreign key: no orphan to plant")
+    engine = make_engine(v0_1_0_url)  # its connections turn foreign keys on
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.exec_driver_sql("UPDATE span SET document_id = 'gone' WHERE id = 6")
+    engine.dispose()
+    before = all_rows(v0_1_0_url), table_definitions(v0_1_0_url)
+    result = invoke(v0_1_0_url, "db", "upgrade")
+    assert result.exit_code == 1
+    assert "nothing was upgraded: rows refer to rows that do not exist" in result.output
+    assert "('span', 6, 'document')" in result.output
+    assert (all_rows(v0_1_0_url), table_definitions(v0_1_0_url)) == before
+    engine = make_engine(v0_1_0_url)
+    assert "alembic_version" not in inspect(engine).get_table_names()  # not even the stamp
+    engine.dispose()
