@@ -49,14 +49,17 @@ class DatabaseVersion:
 
     @property
     def head(self) -> str:
+        """The revision this code needs."""
         return head_revision()
 
     @property
     def at_head(self) -> bool:
+        """True when nothing is left to upgrade."""
         return self.revision == self.head
 
     @property
     def empty(self) -> bool:
+        """True for a new database: none of our tables, no revision."""
         return not self.has_tables and self.revision is None
 
     @property
@@ -96,11 +99,13 @@ def target_metadata() -> MetaData:
 
 @cache
 def _scripts() -> ScriptDirectory:
+    """The revisions, read once per process."""
     return ScriptDirectory(str(MIGRATIONS))
 
 
 @cache
 def _revisions() -> frozenset[str]:
+    """Every revision id this code has."""
     return frozenset(script.revision for script in _scripts().walk_revisions())
 
 
@@ -118,6 +123,7 @@ def _config(connection: Connection) -> Config:
 
 
 def _read_version(connection: Connection) -> DatabaseVersion:
+    """Where the connection's database stands (read inside its current transaction)."""
     tables = set(inspect(connection).get_table_names())
     revision = None
     if "alembic_version" in tables:
