@@ -31,8 +31,10 @@ from bisect import bisect_left
 from bisect import bisect_right
 from collections.abc import Iterable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress
+from operator import add
 from operator import not_
 from pathlib import Path
 
@@ -58,6 +60,7 @@ ATTRS = ("ENT_IOB", "ENT_TYPE")  # ORTH and SPACY are always stored
 
 _SNIFF_BYTES = 4096
 _PLAIN_GAPS = frozenset(("", " "))
+_SPACE = {True: " ", False: ""}
 
 
 def _spacy():
@@ -69,6 +72,25 @@ def _spacy():
     except ImportError as error:
         raise RuntimeError(MISSING) from error
     return Doc, DocBin, Vocab
+
+
+@contextmanager
+def _msgpack_without_plugin_scan() -> Iterator[None]:
+    """srsly collects its msgpack encoders and decoders anew each time it packs or unpacks,
+    scanning every installed package's entry points and all of spaCy's registries (~1 ms,
+    several times per Doc: half an export's time). Meanwhile they are collected once."""
+    from srsly.msgpack import msgpack_decoders
+    from srsly.msgpack import msgpack_encoders
+
+    registries = (msgpack_encoders, msgpack_decoders)
+    for registry in registries:
+        found = registry.get_all()
+        registry.get_all = lambda found=found: dict(found)  # shadows the method
+    try:
+        yield
+    finally:
+        for registry in registries:
+            del registry.get_all
 
 
 def sniff(path: Path) -> bool:
@@ -101,8 +123,9 @@ def _documents(path: Path) -> Iterator[DocumentRecord]:
     except Exception as error:  # spaCy raises zlib, msgpack, value and key errors
         raise FormatError(str(path), f"not a spaCy DocBin: {error}") from None
     count = len(docbin)
-    for index, doc in enumerate(docbin.get_docs(Vocab())):
-        yield _document(path, index, count, doc)
+    with _msgpack_without_plugin_scan():
+        for index, doc in enumerate(docbin.get_docs(Vocab())):
+            yield _document(path, index, count, doc)
 
 
 def _document(path: Path, index: int, count: int, doc) -> DocumentRecord:
@@ -145,7 +168,7 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
         raise ValueError(f"docs_per_file must be a positive integer, got {per_file!r}")
     Doc, DocBin, Vocab = _spacy()
     out = Path(out)
-    with staging_folder(out) as staged:
+    with staging_folder(out) as staged, _msgpack_without_plugin_scan():
         files: list[Path] = []
         vocab, docbin = Vocab(), DocBin(attrs=ATTRS, store_user_data=True)
         for index, document in enumerate(documents):
@@ -171,7 +194,9 @@ def _doc(Doc, vocab, out: Path, name: str, document: DocumentRecord):
         check_span(out, name, document, span)
     words, spaces = words_and_spaces(document.text, document.spans)
     doc = Doc(vocab, words=words, spaces=spaces)
-    if doc.text != document.text:  # cannot happen: words_and_spaces keeps every character
+    # Cannot happen (words_and_spaces keeps every character); checked without doc.text, which
+    # makes a Token object per token.
+    if "".join(map(add, words, map(_SPACE.__getitem__, spaces))) != document.text:
         raise FormatError(str(out), f"{name}: the Doc's text differs from the document's")
     for layer in sorted({span.layer or ENTITY_LAYER for span in document.spans}):
         spans = layer_spans(document, layer)
