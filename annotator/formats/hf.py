@@ -282,7 +282,7 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
             if conflicts:
                 continue
             row = _row(out, index, name, document, layer, ids, names, fixed)
-            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            stream.write(json.dumps(row, ensure_ascii=False, check_circular=False) + "\n")
         if conflicts:  # all of them listed; the temporary files are removed
             raise FormatError(str(out), overlap_reason(conflicts, layer))
         labels_stream.write(json.dumps(names, ensure_ascii=False) + "\n")
