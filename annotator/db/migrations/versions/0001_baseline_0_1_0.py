@@ -19,10 +19,12 @@ depends_on = None
 
 
 def _timestamp(name: str) -> sa.Column:
+    """A timestamp the database fills in when an insert leaves it out."""
     return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
 def _reference(target: str, ondelete: str) -> sa.ForeignKey:
+    """A foreign key to target (table.column)."""
     return sa.ForeignKey(target, ondelete=ondelete)
 
 
@@ -137,8 +139,10 @@ def tables_0_1_0() -> sa.MetaData:
 
 
 def upgrade() -> None:
+    """Create 0.1.0's tables (an existing 0.1.0 database is only stamped)."""
     tables_0_1_0().create_all(op.get_bind())
 
 
 def downgrade() -> None:
+    """Drop every table."""
     tables_0_1_0().drop_all(op.get_bind())

@@ -43,14 +43,17 @@ CHECK_RENAMES = [
 
 
 def _id() -> sa.Column:
+    """An id never given out twice (with the table's sqlite_autoincrement)."""
     return sa.Column("id", sa.Integer(), sa.Identity(), primary_key=True)
 
 
 def _timestamp(name: str) -> sa.Column:
+    """A timestamp the database fills in when an insert leaves it out."""
     return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
 def _reference(target: str, ondelete: str) -> sa.ForeignKey:
+    """A foreign key to target (table.column)."""
     return sa.ForeignKey(target, ondelete=ondelete)
 
 
@@ -203,6 +206,7 @@ def _serial_to_identity(table: str) -> None:
 
 
 def _upgrade_postgresql() -> None:
+    """Rename the check constraints; make every serial id an identity column."""
     for table, old, new in CHECK_RENAMES:
         op.execute(f"ALTER TABLE {table} RENAME CONSTRAINT {old} TO {new}")
     for table in ID_TABLES:
@@ -210,6 +214,7 @@ def _upgrade_postgresql() -> None:
 
 
 def upgrade() -> None:
+    """SQLite recreates its tables; PostgreSQL alters them in place."""
     if op.get_bind().dialect.name == "sqlite":
         _upgrade_sqlite()
     else:
