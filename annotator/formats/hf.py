@@ -27,7 +27,8 @@ import json
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
-from operator import itemgetter
+from itertools import chain
+from operator import sub
 from pathlib import Path
 
 from annotator.formats.file_text import head_text
@@ -233,18 +234,21 @@ def _text(row: dict, tokens: list[str]) -> tuple[str, list]:
 
 
 def _offsets_fit(text: str, tokens: list[str], offsets: list) -> bool:
-    """Whether every offset is [start, end] of its token in text (checked in bulk)."""
+    """Whether every offset is [start, end] of its token in text, checked in bulk (a token's
+    length is end - start and text has it at start); _offset says what is wrong if not."""
     if not offsets:
         return True
     if set(map(type, offsets)) != {list} or set(map(len, offsets)) != {2}:
         return False
-    starts = list(map(itemgetter(0), offsets))
-    ends = list(map(itemgetter(1), offsets))
-    if set(map(type, starts)) | set(map(type, ends)) != {int}:
+    flat = list(chain.from_iterable(offsets))
+    if set(map(type, flat)) != {int}:
         return False
-    if min(starts) < 0 or max(ends) > len(text) or any(map(int.__gt__, starts, ends)):
+    starts, ends = flat[0::2], flat[1::2]
+    if min(starts) < 0 or max(ends) > len(text):
         return False
-    return list(map(text.__getitem__, map(slice, starts, ends))) == tokens
+    if list(map(sub, ends, starts)) != list(map(len, tokens)):
+        return False
+    return all(map(text.startswith, tokens, starts))
 
 
 def _offset(text: str, token: str, pair: object, index: int) -> tuple[int, int]:
