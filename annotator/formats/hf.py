@@ -27,14 +27,17 @@ import json
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
-from itertools import chain
-from operator import sub
 from pathlib import Path
 
 from annotator.formats.file_text import head_text
 from annotator.formats.file_text import physical_lines
 from annotator.formats.file_text import read_text
 from annotator.formats.file_text import text_chunks
+from annotator.formats.hf_rows import TAGS_KEY
+from annotator.formats.hf_rows import RowError
+from annotator.formats.hf_rows import row_tags
+from annotator.formats.hf_rows import row_text
+from annotator.formats.hf_rows import token_count
 from annotator.formats.output import atomic_file
 from annotator.formats.overlaps import DEFAULT_LAYER
 from annotator.formats.overlaps import check_overlap_option
@@ -51,7 +54,6 @@ from annotator.formats.tagging import tag_document
 from annotator.formats.tagging import take_options
 
 NAME = "hf"
-TAGS_KEY = "ner_tags"
 
 
 def labels_path(path: Path) -> Path:
@@ -93,10 +95,6 @@ def read(path: Path, **options) -> Iterator[DocumentRecord]:
     return _documents(Path(path), names)
 
 
-class _RowError(ValueError):
-    """A problem with one row; the reader adds the file and line."""
-
-
 def _documents(path: Path, names: Sequence[str] | None) -> Iterator[DocumentRecord]:
     """The rows as documents (see the module docstring for strictness)."""
     strict = names is not None and is_strict(names)
@@ -107,7 +105,7 @@ def _documents(path: Path, names: Sequence[str] | None) -> Iterator[DocumentReco
             if names is None and _has_ids(tags):
                 names = _label_file(path)
                 strict = strict or is_strict(names)
-            tags = _tags(tags, names, _token_count(row))
+            tags = row_tags(tags, names, token_count(row))
             if not strict and is_strict(set(tags)):
                 strict = True
                 if first_tagged is not None:
@@ -115,7 +113,7 @@ def _documents(path: Path, names: Sequence[str] | None) -> Iterator[DocumentReco
             if not strict and first_tagged is None and set(tags) - {"O"}:
                 first_tagged = (number, tags)
             yield _document(path, number, row, tags, strict)
-        except _RowError as error:
+        except RowError as error:
             raise FormatError(str(path), str(error), number) from None
 
 
@@ -140,14 +138,6 @@ def _rows(path: Path) -> Iterator[tuple[int, dict]]:
 def _has_ids(tags: object) -> bool:
     """Whether the row's tags include integer ids."""
     return isinstance(tags, list) and any(isinstance(tag, int) for tag in tags)
-
-
-def _token_count(row: dict) -> int:
-    """The row's number of tokens, checking they are strings."""
-    tokens = row.get("tokens")
-    if not isinstance(tokens, list) or not set(map(type, tokens)) <= {str}:
-        raise _RowError("'tokens' must be a list of strings")
-    return len(tokens)
 
 
 def _label_file(path: Path) -> list[str]:
@@ -176,7 +166,7 @@ def _decode(tags: list[str], strict: bool, number: int, path: Path) -> list:
 
 def _document(path: Path, number: int, row: dict, tags: list[str], strict: bool) -> DocumentRecord:
     """A document from one row."""
-    text, offsets = _text(row, row["tokens"])
+    text, offsets = row_text(row, row["tokens"])
     spans = [
         Annotation(offsets[first][0], offsets[last][1], label, ref=f"tokens {first}-{last}")
         for first, last, label in _decode(tags, strict, number, path)
@@ -184,82 +174,6 @@ def _document(path: Path, number: int, row: dict, tags: list[str], strict: bool)
     name = row.get("id")
     name = f"{path.stem}-{number}" if name is None else str(name)
     return DocumentRecord(text=text, id=name, spans=spans, where=f"{path}:{number}")
-
-
-def _tags(tags: object, names: Sequence[str] | None, count: int) -> list[str]:
-    """The row's tags as names; ids are looked up in names."""
-    if not isinstance(tags, list) or len(tags) != count:
-        raise _RowError(f"'{TAGS_KEY}' must be a list with one tag per token ({count})")
-    kinds = set(map(type, tags))
-    if (
-        kinds == {int}
-        and names is not None
-        and (not tags or 0 <= min(tags) <= max(tags) < len(names))
-    ):
-        return list(map(names.__getitem__, tags))
-    if kinds <= {str}:
-        return tags
-    result = []
-    for index, tag in enumerate(tags):
-        if isinstance(tag, str):
-            result.append(tag)
-        elif isinstance(tag, int) and not isinstance(tag, bool) and names is not None:
-            if not 0 <= tag < len(names):
-                raise _RowError(f"token {index}: tag id {tag} is not in the label list")
-            result.append(names[tag])
-        else:
-            raise _RowError(f"token {index}: tag {tag!r} is neither a name nor a label id")
-    return result
-
-
-def _text(row: dict, tokens: list[str]) -> tuple[str, list]:
-    """The row's text and token offsets: as given, else tokens joined by spaces."""
-    if "offsets" not in row:
-        offsets, position = [], 0
-        for token in tokens:
-            offsets.append((position, position + len(token)))
-            position += len(token) + 1
-        return " ".join(tokens), offsets
-    text, offsets = row.get("text"), row["offsets"]
-    if not isinstance(text, str):
-        raise _RowError("'offsets' needs the row's 'text'")
-    if not isinstance(offsets, list) or len(offsets) != len(tokens):
-        raise _RowError("'offsets' must be a list with one [start, end] per token")
-    if _offsets_fit(text, tokens, offsets):
-        return text, offsets
-    return text, [
-        _offset(text, token, pair, index)
-        for index, (token, pair) in enumerate(zip(tokens, offsets, strict=True))
-    ]
-
-
-def _offsets_fit(text: str, tokens: list[str], offsets: list) -> bool:
-    """Whether every offset is [start, end] of its token in text, checked in bulk (a token's
-    length is end - start and text has it at start); _offset says what is wrong if not."""
-    if not offsets:
-        return True
-    if set(map(type, offsets)) != {list} or set(map(len, offsets)) != {2}:
-        return False
-    flat = list(chain.from_iterable(offsets))
-    if set(map(type, flat)) != {int}:
-        return False
-    starts, ends = flat[0::2], flat[1::2]
-    if min(starts) < 0 or max(ends) > len(text):
-        return False
-    if list(map(sub, ends, starts)) != list(map(len, tokens)):
-        return False
-    return all(map(text.startswith, tokens, starts))
-
-
-def _offset(text: str, token: str, pair: object, index: int) -> tuple[int, int]:
-    """One token's [start, end], checked against the text."""
-    ok = isinstance(pair, list) and len(pair) == 2 and all(type(x) is int for x in pair)
-    if not ok:
-        raise _RowError(f"token {index}: offsets {pair!r} are not [start, end]")
-    start, end = pair
-    if not 0 <= start <= end <= len(text) or text[start:end] != token:
-        raise _RowError(f"token {index}: {token!r} is not text[{start}:{end}]")
-    return start, end
 
 
 # --- writing --------------------------------------------------------------------------------

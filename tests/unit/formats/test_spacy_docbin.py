@@ -9,6 +9,7 @@ import pytest
 
 from annotator.formats import conll
 from annotator.formats import spacy_docbin
+from annotator.formats import spacy_words
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
@@ -107,7 +108,7 @@ def test_random_texts_and_spans_align_exactly(tmp_path, seed):
 
 
 def test_words_and_spaces_follow_spacy_whitespace():
-    words, spaces = spacy_docbin.words_and_spaces("  Hi there\r\n  you ", [])
+    words, spaces = spacy_words.words_and_spaces("  Hi there\r\n  you ", [])
     assert words == ["  ", "Hi", "there", "\r\n  ", "you"]
     assert spaces == [False, True, False, False, True]
 
@@ -196,7 +197,7 @@ def test_words_and_spaces_equal_the_token_by_token_construction():
         for _ in range(rng.randint(0, 3) if text else 0):
             start = rng.randrange(len(text))
             spans.append(Annotation(start, rng.randint(start + 1, len(text)), "X"))
-        assert spacy_docbin.words_and_spaces(text, spans) == _one_by_one(text, spans), text
+        assert spacy_words.words_and_spaces(text, spans) == _one_by_one(text, spans), text
 
 
 def test_many_documents_become_a_folder_of_files_that_read_back(tmp_path):
