@@ -14,22 +14,25 @@ import argparse
 import json
 import os
 import platform
-import random
 import shutil
-import signal
-import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchmark as core  # noqa: E402  (bench/benchmark.py: the corpus and the CLI helpers)
+from cli_step import Deadline  # noqa: E402
+from cli_step import Step  # noqa: E402
+from cli_step import elapsed  # noqa: E402
+from cli_step import log  # noqa: E402
+from cli_step import rate  # noqa: E402
+from format_corpus import corpus  # noqa: E402
+from format_outputs import COUNTERS  # noqa: E402
+from format_outputs import db_counts  # noqa: E402
+from format_outputs import output_files  # noqa: E402
 
 FORMATS = ("jsonl", "prodigy", "doccano", "label-studio", "brat", "conll", "spacy", "hf")
 # One layer at a time for the token-tag formats: the entity layer, the only non-overlapping one.
@@ -52,248 +55,6 @@ POOR_SPANS_PER_S = 20_000
 STEP_TIMEOUT_S = 300.0
 BUDGET_S = 540.0
 DEFAULT_ARTICLES = 10_000
-
-_T0 = time.perf_counter()
-
-
-def log(message: str) -> None:
-    """A progress line on stderr, with the seconds since the start."""
-    print(f"[formats {time.perf_counter() - _T0:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-# --- running the CLI -----------------------------------------------------------------------------
-
-
-class Step:
-    """One CLI run: wall time, exit status, output, and whether its time limit ran out."""
-
-    def __init__(self, args: list[str], timeout: float, profile: Path | None = None) -> None:
-        command = core.annotator_command() + args
-        if profile is not None:
-            command = [
-                sys.executable,
-                "-m",
-                "pyinstrument",
-                "--no-color",
-                "-r",
-                "text",
-                "-o",
-                str(profile),
-                "-m",
-                "annotator",
-                *args,
-            ]
-        self.command = command
-        self.timeout = timeout
-        self.timed_out = False
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            started = time.perf_counter()
-            # A session of its own, so a timeout ends the command and anything it started.
-            process = subprocess.Popen(
-                command, stdout=out, stderr=err, env=core.child_env(), start_new_session=True
-            )
-            waited: dict = {}
-
-            def reap() -> None:  # wait4: the exit status and the child's own resource usage
-                _, waited["status"], waited["usage"] = os.wait4(process.pid, 0)
-                waited["wall"] = time.perf_counter() - started
-
-            reaper = threading.Thread(target=reap, daemon=True)
-            reaper.start()
-            reaper.join(timeout)
-            if reaper.is_alive():
-                self.timed_out = True
-                os.killpg(process.pid, signal.SIGKILL)
-                reaper.join()
-            process.returncode = os.waitstatus_to_exitcode(waited["status"])
-            out.seek(0)
-            err.seek(0)
-            self.stdout = out.read().decode("utf-8", "replace")
-            self.stderr = err.read().decode("utf-8", "replace")
-        usage = waited["usage"]
-        self.wall = waited["wall"]
-        self.cpu = usage.ru_utime + usage.ru_stime
-        self.peak_rss_mb = usage.ru_maxrss / 1024  # Linux: kilobytes
-        self.returncode = process.returncode
-
-    def figures(self) -> dict:
-        """Wall time, CPU time and peak memory of the command."""
-        return {
-            "wall_s": round(self.wall, 3),
-            "cpu_s": round(self.cpu, 2),
-            "peak_rss_mb": round(self.peak_rss_mb, 1),
-        }
-
-    @property
-    def ok(self) -> bool:
-        return not self.timed_out and self.returncode == 0
-
-    def failure(self, what: str) -> str:
-        """What went wrong, for the JSON."""
-        if self.timed_out:
-            return f"{what}: no result within the {self.timeout:.0f} s time limit"
-        tail = (self.stderr or self.stdout).strip()[-1500:]
-        return f"{what}: exit status {self.returncode}: {tail}"
-
-
-def db_counts(db_path: Path) -> dict:
-    """Documents and spans in a database (spans per layer too)."""
-    counts = core.db_counts(db_path)
-    with sqlite3.connect(db_path) as connection:
-        try:
-            rows = connection.execute(
-                "SELECT layer.name, count(*) FROM span JOIN label ON label.id = span.label_id "
-                "JOIN layer ON layer.id = label.layer_id GROUP BY layer.name"
-            ).fetchall()
-        except sqlite3.Error:
-            rows = []
-    connection.close()
-    if rows:
-        counts["spans_by_layer"] = dict(sorted(rows))
-    return counts
-
-
-# --- counting what an export wrote, independently of the readers ---------------------------------
-
-
-def _json_lines(path: Path):
-    with path.open(encoding="utf-8") as stream:
-        for line in stream:
-            if line.strip():
-                yield json.loads(line)
-
-
-def count_jsonl(path: Path) -> tuple[int, int]:
-    documents = spans = 0
-    for record in _json_lines(path):
-        documents += 1
-        spans += len(record.get("spans") or [])
-    return documents, spans
-
-
-def count_prodigy(path: Path) -> tuple[int, int]:
-    documents = spans = 0
-    for task in _json_lines(path):
-        documents += 1
-        if task.get("answer", "accept") == "accept":
-            spans += sum(
-                1 for s in task.get("spans") or [] if s.get("answer", "accept") == "accept"
-            )
-    return documents, spans
-
-
-def count_doccano(path: Path) -> tuple[int, int]:
-    documents = spans = 0
-    for record in _json_lines(path):
-        documents += 1
-        spans += len(record.get("label") or record.get("labels") or record.get("entities") or [])
-    return documents, spans
-
-
-def count_label_studio(path: Path) -> tuple[int, int]:
-    tasks = json.loads(path.read_text(encoding="utf-8"))
-    spans = 0
-    for task in tasks:
-        for annotation in task.get("annotations") or []:
-            for item in annotation.get("result") or []:
-                if item.get("type") == "labels":
-                    spans += len(item["value"]["labels"])
-    return len(tasks), spans
-
-
-def count_brat(path: Path) -> tuple[int, int]:
-    documents = spans = 0
-    for ann in path.rglob("*.ann"):
-        documents += 1
-        with ann.open(encoding="utf-8") as stream:
-            spans += sum(1 for line in stream if line.startswith("T"))
-    return documents, spans
-
-
-def count_conll(path: Path) -> tuple[int, int]:
-    """Documents (-DOCSTART- lines) and spans (B- tags: the writer uses IOB2)."""
-    documents = spans = 0
-    with path.open(encoding="utf-8") as stream:
-        for line in stream:
-            if line.startswith("-DOCSTART-"):
-                documents += 1
-            elif line.rstrip("\n").rpartition("\t")[2].startswith("B-"):
-                spans += 1
-    return documents, spans
-
-
-def count_hf(path: Path) -> tuple[int, int]:
-    names = json.loads(path.with_name(f"{path.stem}.labels.json").read_text(encoding="utf-8"))
-    begins = {index for index, name in enumerate(names) if name.startswith("B-")}
-    documents = spans = 0
-    for row in _json_lines(path):
-        documents += 1
-        spans += sum(1 for tag in row["ner_tags"] if tag in begins)
-    return documents, spans
-
-
-def count_spacy(path: Path) -> tuple[int, int]:
-    """Spans in every doc.spans group and in doc.ents, the same span once (as the reader does)."""
-    from spacy.tokens import DocBin
-    from spacy.vocab import Vocab
-
-    documents = spans = 0
-    files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
-    docs = (
-        doc for file in files for doc in DocBin().from_bytes(file.read_bytes()).get_docs(Vocab())
-    )
-    for doc in docs:
-        documents += 1
-        found = {
-            (s.start_char, s.end_char, s.label_, key) for key in doc.spans for s in doc.spans[key]
-        }
-        found.update((s.start_char, s.end_char, s.label_, "entity") for s in doc.ents)
-        spans += len(found)
-    return documents, spans
-
-
-COUNTERS: dict[str, Callable[[Path], tuple[int, int]]] = {
-    "jsonl": count_jsonl,
-    "prodigy": count_prodigy,
-    "doccano": count_doccano,
-    "label-studio": count_label_studio,
-    "brat": count_brat,
-    "conll": count_conll,
-    "spacy": count_spacy,
-    "hf": count_hf,
-}
-
-
-def output_files(format_name: str, out: Path) -> list[Path]:
-    """The files an export wrote (its manifest left out)."""
-    if out.is_dir():
-        files = [p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"]
-    else:
-        files = [out] if out.exists() else []
-    if format_name == "hf":
-        labels = out.with_name(f"{out.stem}.labels.json")
-        files += [labels] if labels.exists() else []
-    return files
-
-
-# --- one format ----------------------------------------------------------------------------------
-
-
-def rate(count: int, seconds: float) -> float:
-    return round(count / seconds, 1) if seconds > 0 else 0.0
-
-
-class Deadline:
-    """The whole run's time budget: each step gets min(step limit, what is left)."""
-
-    def __init__(self, budget: float, step: float) -> None:
-        self.end = time.perf_counter() + budget
-        self.step = step
-
-    def next_limit(self) -> float | None:
-        """The time limit of the next step, or None when the budget is spent."""
-        left = self.end - time.perf_counter()
-        return min(self.step, left) if left > 5 else None
 
 
 def bench_format(
@@ -391,62 +152,6 @@ def bench_format(
         )
     log(f"{format_name}: import {step.wall:.2f} s, {counts['spans']} spans")
     return result
-
-
-# --- the corpus ----------------------------------------------------------------------------------
-
-
-def write_corpus(folder: Path, articles: int, chunk: int) -> dict:
-    """benchmark.py's corpus (same generator and seed, so the same articles) as JSONL files of
-    at most chunk articles each, so that its one import is one transaction per chunk."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(core.SEED)
-    entity_labels = set(core.ENTITY_LABELS)
-    chars = []
-    spans = entity_spans = 0
-    files = []
-    stream = None
-    try:
-        for index in range(articles):
-            if index % chunk == 0:
-                if stream:
-                    stream.close()
-                files.append(folder / f"corpus-{len(files) + 1:03d}.jsonl")
-                stream = files[-1].open("w", encoding="utf-8")
-            article, _ = core.corpus_article(rng, index)
-            chars.append(len(article.text))
-            spans += len(article.spans)
-            entity_spans += sum(1 for span in article.spans if span["label"] in entity_labels)
-            stream.write(json.dumps(core.record_of(article), ensure_ascii=False) + "\n")
-    finally:
-        if stream:
-            stream.close()
-    return {
-        "articles": articles,
-        "spans": spans,
-        "entity_spans": entity_spans,
-        "chars_mean": round(statistics.fmean(chars)),
-        "files": [file.name for file in files],
-        "bytes": sum(file.stat().st_size for file in files),
-    }
-
-
-def corpus(args: argparse.Namespace, workdir: Path) -> tuple[dict, list[Path]]:
-    """The corpus files and their facts: from --cache when it holds them, else written."""
-    folder = workdir / "corpus"
-    if args.cache:
-        folder = Path(args.cache).resolve() / f"corpus-{args.articles}-by-{args.chunk}"
-    facts_file = folder / "facts.json"
-    if facts_file.exists():
-        facts = json.loads(facts_file.read_text(encoding="utf-8"))
-        log(f"corpus from the cache: {folder}")
-    else:
-        log(f"generating {args.articles} articles")
-        started = time.perf_counter()
-        facts = write_corpus(folder, args.articles, args.chunk)
-        facts["generate_s"] = round(time.perf_counter() - started, 2)
-        facts_file.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
-    return facts, [folder / name for name in facts["files"]]
 
 
 def code_under_test(workdir: Path) -> str:
@@ -618,7 +323,7 @@ def main() -> int:
     print_table(args.articles, result["summary"]["table"])
     result["errors"] = errors
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    result["total_wall_s"] = round(time.perf_counter() - _T0, 1)
+    result["total_wall_s"] = round(elapsed(), 1)
     log(f"done in {result['total_wall_s']} s, {len(errors)} error(s)")
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if errors else 0
