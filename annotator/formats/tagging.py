@@ -141,7 +141,7 @@ class Tagged:
 
     def words(self, text: str) -> list[str]:
         """The tokens' texts."""
-        return [text[start:end] for start, end in zip(self.starts, self.ends, strict=True)]
+        return list(map(text.__getitem__, map(slice, self.starts, self.ends)))
 
 
 def check_span(out: Path, name: str, document: DocumentRecord, span: Annotation) -> None:

@@ -37,6 +37,7 @@ _SPACE = re.compile(r"\s")  # the same characters as str.isspace
 _SAFE: set[str] = {*map(chr, range(128)), "\ufe0f"}  # U+FE0F: see _LOOSE_VS16
 _SAFE_RUN = re.compile(r"[\x00-\x7f\ufe0f]*")  # text of known-safe characters only
 _safe_run_size = len(_SAFE)
+_safe_run_builds = 0
 _UNSAFE: set[str] = set()
 
 
@@ -117,9 +118,10 @@ def is_simple(text: str) -> bool:
 
 
 def _known_safe(text: str) -> bool:
-    """Whether every character of text is safe (see is_simple), learning new ones; the scan
-    for known-safe text is rebuilt each time the safe characters have doubled."""
-    global _SAFE_RUN, _safe_run_size
+    """Whether every character of text is safe (see is_simple), learning new ones. The scan for
+    known-safe text is rebuilt when new safe characters were learned (after 64 rebuilds, only
+    when they have doubled, so text of ever new characters cannot make it rebuild forever)."""
+    global _SAFE_RUN, _safe_run_size, _safe_run_builds
     unknown = set(text).difference(_SAFE)
     if not unknown.isdisjoint(_UNSAFE):
         return False
@@ -128,9 +130,11 @@ def _known_safe(text: str) -> bool:
         same_space = char.isspace() == bool(re.match(r"\s", char))
         safe = same_word and same_space and not _JOINS.match(char)
         (_SAFE if safe else _UNSAFE).add(char)
-    if len(_SAFE) >= 2 * _safe_run_size:
+    needed = 2 * _safe_run_size if _safe_run_builds >= 64 else _safe_run_size + 1
+    if len(_SAFE) >= needed:
         _SAFE_RUN = re.compile(f"[{''.join(map(re.escape, sorted(_SAFE)))}]*")
         _safe_run_size = len(_SAFE)
+        _safe_run_builds += 1
     return unknown.isdisjoint(_UNSAFE)
 
 
