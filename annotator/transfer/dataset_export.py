@@ -25,6 +25,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from annotator.formats import registry
+from annotator.formats.output import replace_path
+from annotator.formats.output import staging_folder
 from annotator.formats.overlaps import document_dropped
 from annotator.formats.overlaps import document_name
 from annotator.formats.records import Annotation
@@ -120,20 +122,19 @@ def export_dataset(
 ) -> ExportedDataset:
     """Write the annotations in format_name to out (one output per split) and a manifest."""
     parts = parse_split(split) if split else None
-    outputs: list[tuple[str | None, Path, Iterator[dict]]] = []
-    if parts:
-        assigned = assign_splits(document_ids(session), parts, seed)
-        for name, _ in parts:
-            chosen = _in_split(export_records(session, catalog), assigned, name)
-            outputs.append((name, _split_path(out, name, format_name), chosen))
-    else:
-        outputs.append((None, out, export_records(session, catalog)))
+    assigned = assign_splits(document_ids(session), parts, seed) if parts else {}
+    outputs = [(n, _split_path(out, n, format_name)) for n, _ in parts] if parts else [(None, out)]
     files: list[Path] = []
     dropped: list[str] = []
     counts: dict[str, dict[str, int]] = {}
-    for name, path, split_records in outputs:
-        counted = _counting(split_records, counts.setdefault(name or "all", Counter()), progress)
-        files.extend(_write(format_name, counted, path, catalog, writer_options or {}, dropped))
+    for name, path in outputs:
+        records = export_records(session, catalog)  # one streamed pass per output
+        try:
+            chosen = _in_split(records, assigned, name) if name else records
+            counted = _counting(chosen, counts.setdefault(name or "all", Counter()), progress)
+            files.extend(_write(format_name, counted, path, catalog, writer_options or {}, dropped))
+        finally:  # a writer that stopped early: close the cursors while the session is open
+            records.close()
     manifest = _write_manifest(out, format_name, files, counts, catalog, split, seed, command)
     return ExportedDataset(files, manifest, {k: dict(v) for k, v in counts.items()}, dropped)
 
@@ -176,7 +177,16 @@ def _write(format_name, records, path: Path, catalog, options: dict, dropped: li
     documents = documents_of(records)
     if chosen.get("overlap") == "longest":
         documents = _noting_dropped(documents, chosen["layer"], dropped)
-    return list(registry.module(format_name).write(documents, path, **chosen))
+    write = registry.module(format_name).write
+    if format_name in FOLDER_OUTPUTS:  # written into a folder the user may keep other files in
+        return list(write(documents, path, **chosen))
+    with staging_folder(path) as staged:  # a failed export leaves nothing half-written
+        written = [Path(p) for p in write(documents, staged / path.name, **chosen)]
+        targets = [path.parent / p.relative_to(staged) for p in written]
+        for source, target in zip(written, targets, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            replace_path(source, target)
+    return targets
 
 
 def _noting_dropped(documents, layer: str, dropped: list[str]) -> Iterator[DocumentRecord]:

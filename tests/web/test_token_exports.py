@@ -51,3 +51,23 @@ def test_spacy_export_past_one_file_is_a_folder_that_imports_back(runner, tmp_pa
                                   "--format", "spacy", "--add-labels", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"imported {len(documents)} documents" in result.output
+
+
+def test_a_failed_export_leaves_no_file_in_any_format(runner, tmp_path, monkeypatch):
+    from annotator.transfer import dataset_export
+
+    run(runner, "import", "--add-labels", HEADLINES)
+    real = dataset_export.documents_of
+
+    def failing(records):
+        for index, document in enumerate(real(records)):
+            if index == 5:
+                raise RuntimeError("the database went away")
+            yield document
+
+    monkeypatch.setattr(dataset_export, "documents_of", failing)
+    for format_name in ("prodigy", "doccano", "label-studio", "csv", "conll", "hf", "spacy"):
+        out = tmp_path / format_name / "data.out"
+        result = runner.invoke(main, ["export", "--format", format_name, "--out", str(out)])
+        assert result.exit_code != 0, format_name
+        assert list((tmp_path / format_name).iterdir()) == [], format_name
