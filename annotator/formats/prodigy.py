@@ -13,11 +13,12 @@ Reading:
   identical spans (same start, end and label) are kept once. Documents come in the order of
   their first task.
 - Memory: the file is read twice, line by line. The first pass keeps only a 16-byte hash of
-  each (text, annotator) with the line of its last task; the second builds each document and
-  hands it on once its last task is read. So memory holds the documents whose texts recur
-  further down the file (none when a text's tasks are consecutive, as `db-out` writes them per
-  session), plus finished ones waiting behind an earlier unfinished one, never the whole file.
-  The price is parsing every line twice.
+  each (text, annotator) with the line of its last task (reading just the leading "text" and
+  the "_annotator_id" of a line, not its tokens); the second parses each task, builds each
+  document and hands it on once its last task is read. So memory holds the documents whose
+  texts recur further down the file (none when a text's tasks are consecutive, as `db-out`
+  writes them per session), plus finished ones waiting behind an earlier unfinished one,
+  never the whole file. The price is reading the file twice.
 - A span's answer is its own `answer` when it has one (merged review tasks carry one per span),
   else its task's; a task without `answer` counts as accepted. Spans answered `reject` or `ignore`
   never become `DocumentRecord.spans`: with `rejected="keep"` (the default) they go to
@@ -36,8 +37,11 @@ Writing: `annotator.formats.prodigy_writer`.
 """
 
 import hashlib
+import json
+import re
 from collections import deque
 from collections.abc import Iterator
+from json.decoder import scanstring
 from pathlib import Path
 
 from annotator.formats import jsonlines
@@ -56,6 +60,9 @@ _SNIFF_RECORDS = 5
 _TASK_KEYS = ("_input_hash", "_task_hash", "answer", "tokens")
 
 _Key = tuple[bytes, str | None]  # a hash of the text, and the annotator
+_TEXT_FIRST = re.compile(r'\s*\{\s*"text"\s*:\s*"')
+_ANNOTATOR_KEY = '"_annotator_id"'
+_ANNOTATOR_VALUE = re.compile(r'\s*:\s*"')  # a string value follows the key
 
 
 def sniff(path: Path) -> bool:
@@ -111,18 +118,48 @@ def read(path: Path, *, rejected: str = "keep") -> Iterator[DocumentRecord]:
 
 
 def _last_lines(path: Path) -> dict[_Key, int]:
-    """The line of each (text, annotator)'s last task; stops quietly at a bad line, which the
-    second pass then refuses with its own message."""
+    """The line of each (text, annotator)'s last task. Lines are looked at cheaply where they
+    allow it (see _line_key) and parsed where not; a bad line stops the pass quietly, and the
+    second pass then refuses it with its own message."""
     last: dict[_Key, int] = {}
-    try:
-        for number, record in jsonlines.read_records(path):
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+    loads = json.loads
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if raw.isspace():
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                key = _line_key(line)
+                if key is None:
+                    record = loads(line)
+                    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                        break
+                    key = (_text_hash(record["text"]), record.get("_annotator_id"))
+                    hash(key)
+            except (ValueError, TypeError):  # not UTF-8 or JSON, an unhashable _annotator_id
                 break
-            annotator = record.get("_annotator_id")
-            last[(_text_hash(record["text"]), annotator)] = number
-    except (ValueError, TypeError):  # FormatError, an unhashable _annotator_id
-        pass
+            last[key] = number
     return last
+
+
+def _line_key(line: str) -> _Key | None:
+    """A task line's (text hash, annotator) without parsing its tokens: its "text" when that is
+    the first key (Prodigy and our writer put it first) and its "_annotator_id" when that key
+    appears once (or not at all); None when the line must be parsed. The second pass groups
+    by the parsed values; a line where the two differed (a duplicated top-level key) would only
+    keep its document in memory longer, or split its tasks into two documents of one text,
+    which the import merges again."""
+    start = _TEXT_FIRST.match(line)
+    if start is None:
+        return None
+    text = scanstring(line, start.end())[0]
+    at = line.find(_ANNOTATOR_KEY)
+    if at < 0:
+        return _text_hash(text), None
+    value = _ANNOTATOR_VALUE.match(line, at + len(_ANNOTATOR_KEY))
+    if value is None or line.find(_ANNOTATOR_KEY, at + 1) >= 0:
+        return None
+    return _text_hash(text), scanstring(line, value.end())[0]
 
 
 def _text_hash(text: str) -> bytes:

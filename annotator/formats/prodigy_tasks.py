@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from annotator.formats import jsonlines
 from annotator.formats.records import Annotation
 from annotator.formats.records import FormatError
-from annotator.text.tokens import Token
 
 ANSWERS = ("accept", "reject", "ignore")
+_NO_TEXT = object()  # a token without its own "text"
 _TASK_INFO_KEYS = (
     "_input_hash",
     "_task_hash",
@@ -44,30 +44,45 @@ def _answer(value: object, name: str, number: int, what: str) -> str:
     return value
 
 
-def _tokens(record: dict, text: str, name: str, number: int) -> list[Token] | None:
-    """The task's tokens, checked against the text, or None when it has none."""
+def _tokens(record: dict, text: str, name: str, number: int) -> list[tuple[int, int]] | None:
+    """The (start, end) of the task's tokens, checked against the text, or None when it has
+    none. A task has a token per word, so this loop is kept tight (no object per token)."""
     tokens = record.get("tokens")
     if tokens is None:
         return None
     if not isinstance(tokens, list):
         raise FormatError(name, '"tokens" must be a list', number)
-    return [_token(token, index, text, name, number) for index, token in enumerate(tokens)]
+    length = len(text)
+    bounds = []
+    append = bounds.append
+    for index, token in enumerate(tokens):
+        try:
+            start, end, own = token["start"], token["end"], token.get("text", _NO_TEXT)
+        except (TypeError, KeyError, AttributeError):
+            start = end = own = None
+        if (
+            type(start) is not int
+            or type(end) is not int
+            or not 0 <= start <= end <= length
+            or (own is not _NO_TEXT and own != text[start:end])
+        ):
+            _refuse_token(token, index, text, name, number)
+        append((start, end))
+    return bounds
 
 
-def _token(token: object, index: int, text: str, name: str, number: int) -> Token:
-    """One checked token."""
+def _refuse_token(token: object, index: int, text: str, name: str, number: int) -> None:
+    """Say what is wrong with one token."""
     start = token.get("start") if isinstance(token, dict) else None
     end = token.get("end") if isinstance(token, dict) else None
     if type(start) is not int or type(end) is not int or not 0 <= start <= end <= len(text):
         raise FormatError(name, f"token {index} needs integer start <= end within the text", number)
-    if "text" in token and token["text"] != text[start:end]:
-        raise FormatError(
-            name,
-            f"token {index} text {token['text']!r} is not the text at {start}-{end} "
-            f"({text[start:end]!r})",
-            number,
-        )
-    return Token(start, end, bool(token.get("ws", False)))
+    raise FormatError(
+        name,
+        f"token {index} text {token['text']!r} is not the text at {start}-{end} "
+        f"({text[start:end]!r})",
+        number,
+    )
 
 
 def task_spans(record: dict, text: str, name: str, number: int) -> Iterator[tuple[Annotation, str]]:
@@ -90,7 +105,7 @@ def task_spans(record: dict, text: str, name: str, number: int) -> Iterator[tupl
 
 
 def _span(
-    span: dict, index: int, text: str, tokens: list[Token] | None, name: str, number: int
+    span: dict, index: int, text: str, tokens: list[tuple[int, int]] | None, name: str, number: int
 ) -> Annotation:
     """One checked span as an Annotation."""
     label = span.get("label")
@@ -114,7 +129,7 @@ def _span(
 
 
 def _span_offsets(
-    span: dict, index: int, tokens: list[Token] | None, name: str, number: int
+    span: dict, index: int, tokens: list[tuple[int, int]] | None, name: str, number: int
 ) -> tuple[int, int]:
     """Character offsets of a span, checked against its tokens when both are given."""
     start, end = span.get("start"), span.get("end")
@@ -138,7 +153,7 @@ def _span_offsets(
 
 
 def _token_range(
-    span: dict, index: int, tokens: list[Token] | None, name: str, number: int
+    span: dict, index: int, tokens: list[tuple[int, int]] | None, name: str, number: int
 ) -> tuple[int, int] | None:
     """Character range of a span's token_start..token_end (inclusive), or None without both."""
     first, last = span.get("token_start"), span.get("token_end")
@@ -151,4 +166,4 @@ def _token_range(
             f"({len(tokens)} tokens)",
             number,
         )
-    return tokens[first].start, tokens[last].end
+    return tokens[first][0], tokens[last][1]
