@@ -46,6 +46,7 @@ def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     position = 0  # bytes read before the current block
     tail = ""
+    started = False
     with path.open("rb") as handle:
         while True:
             data = handle.read(size)
@@ -57,8 +58,9 @@ def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
                 bad = (pending + data)[error.start]
                 reason = f"not UTF-8 (byte 0x{bad:02x} at position {where})"
                 raise FormatError(str(path), reason) from None
-            if position == 0:
+            if not started and text:  # the first decoded character may be a BOM
                 text = text.removeprefix("\ufeff")
+                started = True
             position += len(data)
             text = tail + text
             if not data:
