@@ -57,12 +57,19 @@ def byte_limit(variable: str, default: int) -> int:
     return int(value)
 
 
+def seeding_wanted() -> bool:
+    """False when ANNOTATOR_SEEDS says no (off, no, false or 0)."""
+    return os.environ.get("ANNOTATOR_SEEDS", "").strip().lower() not in ("off", "no", "false", "0")
+
+
 def settings(test_config: dict | None = None) -> dict:
     """Every setting the app reads, with test_config applied last."""
     values = {
         "DATABASE_URL": os.environ.get(ENV_DATABASE_URL) or default_database_url(),
         "SCHEMA_PATH": str(DEFAULT_SCHEMA_PATH),
+        # The demo articles a brand-new database gets when served; ANNOTATOR_SEEDS=off: none.
         "SEEDS_DIR": str(PROJECT_ROOT / "seeds"),
+        "SEEDS": seeding_wanted(),
         "EXPORTS_DIR": str(PROJECT_ROOT / "exports"),
         "ANNOTATOR_USER": default_user(),
         "DOCUMENTS_PER_PAGE": 50,

@@ -62,10 +62,18 @@ def run_gunicorn(app: Flask, *, bind: str, workers: int, threads: int) -> None:
     help="Worker processes: one per core lets Python use every core.",
 )
 @click.option("--threads", envvar="ANNOTATOR_THREADS", default=4, show_default=True, type=int)
+@click.option(
+    "--no-seeds",
+    is_flag=True,
+    help="A brand-new database starts empty, without the demo articles (ANNOTATOR_SEEDS=off).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the app with gunicorn, a production WSGI server."""
-    app = command_app(ctx)  # once, before the workers start: the seeds are imported once
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int, threads: int, no_seeds: bool
+) -> None:
+    """Serve the app with gunicorn, a production WSGI server. A brand-new database gets the
+    label schema and, unless --no-seeds, the demo articles in seeds/."""
+    app = command_app(ctx, seeds=not no_seeds)  # once, before the workers start
     if host not in app.config["TRUSTED_HOSTS"] and host not in WILDCARD_ADDRESSES:
         app.config["TRUSTED_HOSTS"].append(host)
     click.echo(f"annotator on http://{host}:{port}/ (database {app.config['DATABASE_URL']})")

@@ -195,15 +195,23 @@ def upgrade_database(
     return before, after
 
 
-def ensure_current(engine: Engine) -> None:
-    """Create an empty database at head; refuse one that is not at head."""
+def ensure_current(engine: Engine) -> bool:
+    """Create an empty database at head; refuse one that is not at head. True when this call
+    created the database (and no other process did meanwhile)."""
     version = database_version(engine)
     if version.at_head:
-        return
+        return False
     if version.empty:
-        upgrade_database(engine, only_if_empty=True)
-        return
+        before, _after = upgrade_database(engine, only_if_empty=True)
+        return before.empty
     raise DatabaseVersionError(version.refusal())
+
+
+def lock_setup(connection: Connection) -> None:
+    """Inside a transaction: wait for any other process setting up the same database (the
+    migration's PostgreSQL advisory lock; SQLite's writers already queue on the write gate)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
 
 
 def new_revision(engine: Engine, message: str) -> Path:

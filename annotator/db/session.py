@@ -79,11 +79,12 @@ def init_app(app: Flask) -> None:
     sessions at teardown. DatabaseVersionError for a database that needs `annotator db upgrade`."""
     engine = make_engine(app.config["DATABASE_URL"])
     try:
-        ensure_current(engine)  # creates a new database; refuses one that needs an upgrade
+        created = ensure_current(engine)  # creates a new database; refuses an old one
     except BaseException:
         engine.dispose()
         raise
     app.extensions["annotator.engine"] = engine
+    app.extensions["annotator.database_created"] = created
     app.teardown_appcontext(close_session)
 
 
