@@ -1,2 +1,3 @@
-"""Interchange formats: one module per format, each reading files into and writing files from
-the `annotator.formats.records` documents. The database side lives in importing/exporting."""
+"""Interchange formats: one module per format, each ending with the `FormatSpec` (spec.py) that
+says what it reads, writes and takes, listed by `registry`. Readers hand over the
+`annotator.formats.records` documents one at a time; the database side is annotator.transfer."""

@@ -52,6 +52,7 @@ class _Output:
         self.written: list[Path] = [out] if out.suffix == ".zip" else []
 
     def __enter__(self) -> "_Output":
+        """Make the folder, or open the zip."""
         if self.out.suffix == ".zip":
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self.archive = zipfile.ZipFile(self.out, "w")
@@ -71,6 +72,7 @@ class _Output:
         self.archive.writestr(info, data)
 
     def __exit__(self, *error) -> None:
+        """Close the zip (a folder needs nothing)."""
         if self.archive is not None:
             self.archive.close()
 

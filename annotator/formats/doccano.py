@@ -225,7 +225,6 @@ SPEC = FormatSpec(
     sniff=sniff,
     reader=read,
     writer=write,
-    suffixes=(".jsonl",),
     folder=True,
     import_options=(
         _OFFSETS,

@@ -209,7 +209,6 @@ SPEC = FormatSpec(
     sniff=sniff,
     reader=read,
     writer=write,
-    suffixes=(".jsonl",),
     import_options=(
         Option(
             "rejected",

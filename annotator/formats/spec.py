@@ -28,7 +28,9 @@ class FormatSpec:
     sniff: Callable[[Path], bool]  # recognises the format from content (cheaply: a head)
     reader: Reader  # reader(path, **import options) -> documents, one at a time
     writer: Writer | None = None  # writer(documents, out, **export options) -> files written
-    suffixes: tuple[str, ...] = ()  # chooses the reader when no format recognises a file
+    # A file no format recognises goes to the first format (in recognition order) that names
+    # its suffix here, so its reader can say what is wrong, by line.
+    suffixes: tuple[str, ...] = ()
     folder: bool = False  # its unit is a folder (or a zip of one), not a file
     raw_text: bool = False  # texts without annotations: boilerplate may be cut out
     import_options: tuple[Option, ...] = ()
