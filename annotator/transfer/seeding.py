@@ -18,8 +18,8 @@ from annotator.transfer.importing import import_paths
 def bootstrap(app: Flask) -> None:
     """Give a database without a schema the configured one; give a database this process
     has just created the seed articles, unless seeding is turned off (`serve --no-seeds`
-    empties SEEDS_DIR, ANNOTATOR_SEEDS=off turns SEEDS off). A database made by another command, or by
-    another process starting at the same moment, gets no demo articles."""
+    empties SEEDS_DIR, ANNOTATOR_SEEDS=off turns SEEDS off). A database made by another
+    command, or by another process starting at the same moment, gets no demo articles."""
     engine = engine_of(app)
     with session_scope(engine) as session, transaction(session):
         lock_setup(session.connection())
