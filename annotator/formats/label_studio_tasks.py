@@ -17,7 +17,7 @@ class TaskError(Exception):
     """A problem in one task, turned into a FormatError naming the file."""
 
 
-class _Text(NamedTuple):
+class _RegionTarget(NamedTuple):
     """The text a task's regions are read against: its data key, the task's data, the unit."""
 
     text: str
@@ -40,7 +40,7 @@ def task_documents(task: dict, unit: str, text_key: str | None, where: str) -> l
     if not annotations:
         annotations = [None]
     documents = [_document(task, key, annotation, where) for annotation in annotations]
-    target = _Text(text, key, task["data"], unit)
+    target = _RegionTarget(text, key, task["data"], unit)
     for document, annotation in zip(documents, annotations, strict=True):
         if annotation is not None:
             _read_result(document, annotation.get("result"), target, "annotation")
@@ -141,7 +141,7 @@ def _meta_annotator(meta: dict) -> str | None:
     return annotator if isinstance(annotator, str) else None
 
 
-def _read_predictions(document: DocumentRecord, task: dict, target: _Text) -> None:
+def _read_predictions(document: DocumentRecord, task: dict, target: _RegionTarget) -> None:
     """Every prediction's regions as suggestions of the document."""
     versions = []
     for prediction in _list_of_objects(task, "predictions"):
@@ -154,7 +154,11 @@ def _read_predictions(document: DocumentRecord, task: dict, target: _Text) -> No
 
 
 def _read_result(
-    document: DocumentRecord, result: object, target: _Text, source: str, score: object = None
+    document: DocumentRecord,
+    result: object,
+    target: _RegionTarget,
+    source: str,
+    score: object = None,
 ) -> None:
     """Add a result list's regions, relations and other items to the document."""
     annotations = document.spans if source == "annotation" else document.suggestions
@@ -169,13 +173,13 @@ def _read_result(
             document.kept.setdefault("results", []).append(item)
 
 
-def _on_other_text(item: dict, target: _Text) -> bool:
+def _on_other_text(item: dict, target: _RegionTarget) -> bool:
     """True for a region on another data key than the document's (possible with text_key=)."""
     named = _named_keys(item, target.data)
     return bool(named) and target.key not in named
 
 
-def _region(item: dict, target: _Text, score: object) -> list[Annotation]:
+def _region(item: dict, target: _RegionTarget, score: object) -> list[Annotation]:
     """One Annotation per label of a `labels` region, offsets checked and converted."""
     text = target.text
     ref = f"region {item.get('id')}"
