@@ -194,7 +194,8 @@ def _export_command(format_name: str, target: Path, split, seed: int, writer: di
     words = ["annotator", "export", "--format", format_name, "--out", str(target)]
     if split:
         words += ["--split", split, "--seed", str(seed)]
-    if format_name in ("conll", "hf"):
-        words += ["--layer", writer["layer"], "--scheme", writer["scheme"]]
-        words += ["--overlap", writer["overlap"]]
+    taken = {option.name for option in registry.spec(format_name).export_options}
+    for name, value in writer.items():
+        if name in taken and value is not None:
+            words += ["--" + name.replace("_", "-"), str(value)]
     return shlex.join(words)
