@@ -4,6 +4,8 @@ project's readers (JSON spans, brat T-lines, CoNLL `B-` tags, Hugging Face `B-` 
 
 import json
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -148,3 +150,24 @@ def output_files(format_name: str, out: Path) -> list[Path]:
         labels = out.with_name(f"{out.stem}.labels.json")
         files += [labels] if labels.exists() else []
     return files
+
+
+def count_in_child(format_name: str, out: Path) -> tuple[int, int]:
+    """COUNTERS[format_name](out) in a child process. A command's peak memory (wait4's
+    ru_maxrss) includes the memory of the process it was forked from, so the benchmark itself
+    must stay small: loading a Label Studio JSON or a DocBin here would inflate every later
+    command's figure."""
+    done = subprocess.run(
+        [sys.executable, __file__, format_name, str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip()[-1500:])
+    documents, spans = json.loads(done.stdout)
+    return documents, spans
+
+
+if __name__ == "__main__":
+    print(json.dumps(COUNTERS[sys.argv[1]](Path(sys.argv[2]))))  # noqa: T201

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from cli_step import elapsed  # noqa: E402
 from cli_step import log  # noqa: E402
 from cli_step import rate  # noqa: E402
 from format_corpus import corpus  # noqa: E402
-from format_outputs import COUNTERS  # noqa: E402
+from format_outputs import count_in_child  # noqa: E402
 from format_outputs import db_counts  # noqa: E402
 from format_outputs import output_files  # noqa: E402
 
@@ -91,7 +92,7 @@ def bench_format(
     overlaps = [line for line in step.stderr.splitlines() if line.startswith("overlap:")]
     started = time.perf_counter()
     try:
-        documents, spans = COUNTERS[format_name](out)
+        documents, spans = count_in_child(format_name, out)
     except Exception as error:  # a broken output is a finding, not a crash of the benchmark
         errors.append(f"export: cannot count its output: {type(error).__name__}: {error}")
         documents = spans = 0
@@ -322,6 +323,10 @@ def main() -> int:
     result["summary"] = summary(formats)
     print_table(args.articles, result["summary"]["table"])
     result["errors"] = errors
+    # A command's peak memory counts from this process's own peak (it is forked from it), so
+    # this is the floor under every peak_rss_mb; the outputs are counted in child processes.
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["bench_peak_rss_mb"] = round(own_peak / 1024, 1)
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["total_wall_s"] = round(elapsed(), 1)
     log(f"done in {result['total_wall_s']} s, {len(errors)} error(s)")
