@@ -458,3 +458,32 @@ def test_own_tokens_are_kept_only_when_ours_differ(tmp_path):
     (odd,) = conll.read(write_text(tmp_path, "do\tO\nn't\tO\nU.S.\tB-GPE\n", "b.conll"))
     assert TOKEN_OFFSETS not in plain.meta
     assert odd.meta[TOKEN_OFFSETS] == [[0, 2], [3, 6], [7, 11]]
+
+
+def test_simple_text_path_writes_what_the_token_path_writes():
+    """The writer's fast path (simple text cut at span offsets) against tag_document's."""
+    import random
+
+    from annotator.formats import conll_writing
+
+    rng = random.Random(5)
+    pieces = ["Ann", "Lee", " ", "  ", "\n", "\r\n", "\n\n", ".", "-", "🙂", "❤\ufe0f", "é", "42"]
+    for number in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        spans = []
+        for _ in range(rng.randint(0, 4) if text.strip() else 0):
+            start = rng.randrange(len(text))
+            end = rng.randint(start + 1, len(text))
+            if text[start:end].strip():
+                spans.append(Annotation(start, end, rng.choice(["A", "B"])))
+        document = DocumentRecord(text=text, id=str(number), spans=spans)
+        for scheme in ("iob2", "bilou"):
+            kept = conll_writing.kept_spans("x", "d", document, "entity")
+            try:
+                tagged = conll_writing._tagged_sentences("x", "d", document, "entity", scheme)
+            except FormatError:  # a span without a token: both paths refuse it
+                with pytest.raises(FormatError, match="has no token"):
+                    conll_writing._simple_sentences("x", "d", document, kept, scheme)
+                continue
+            simple = conll_writing._simple_sentences("x", "d", document, kept, scheme)
+            assert simple == tagged, (text, [(s.start, s.end) for s in spans])
