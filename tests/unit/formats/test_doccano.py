@@ -491,3 +491,26 @@ def test_sniff_reads_content_and_layouts(tmp_path):
     assert doccano.sniff(folder) is True
     assert doccano.sniff(_zip_folder(folder, tmp_path / "export.zip")) is True
     assert doccano.sniff(tmp_path / "missing.jsonl") is False
+
+
+def test_a_document_with_relations_late_in_the_stream_turns_every_line_to_the_relation_form(
+    tmp_path,
+):
+    plain = DocumentRecord(text="Ana met Bo.", annotator="alice", spans=[Annotation(0, 3, "PER")])
+    linked = DocumentRecord(
+        text="Bo met Cy.",
+        annotator="bob",
+        spans=[Annotation(0, 2, "PER", ref="a"), Annotation(7, 9, "PER", ref="b")],
+        kept={"relations": [{"from": "a", "to": "b", "type": "MET"}]},
+    )
+    written = doccano.write(iter([plain, linked]), tmp_path / "out", per_annotator=True)
+    assert [path.name for path in written] == ["alice.jsonl", "bob.jsonl"]
+    [alice] = [json.loads(line) for line in written[0].read_text().splitlines()]
+    assert alice == {
+        "text": "Ana met Bo.",
+        "entities": [{"id": 0, "label": "PER", "start_offset": 0, "end_offset": 3}],
+        "relations": [],
+    }
+    [bob] = [json.loads(line) for line in written[1].read_text().splitlines()]
+    assert bob["relations"] == [{"id": 0, "from_id": 0, "to_id": 1, "type": "MET"}]
+    assert not list(tmp_path.glob(".export-*"))  # the staging folder is gone
