@@ -16,6 +16,8 @@ from annotator.text.offsets import OffsetError
 from annotator.text.offsets import check_span_bounds
 from annotator.text.offsets import spans_overlap
 
+Pieces = tuple[tuple[int, int], ...]
+
 
 @dataclass(frozen=True)
 class ExistingSpan:
@@ -25,6 +27,19 @@ class ExistingSpan:
     start: int
     end: int
     label_id: int
+    fragments: Pieces | None = None  # a discontinuous span's pieces; its gaps are free
+
+    @property
+    def pieces(self) -> Pieces:
+        """The ranges the span covers: its fragments (stored as JSON lists), or [start, end)."""
+        if self.fragments:
+            return tuple((start, end) for start, end in self.fragments)
+        return ((self.start, self.end),)
+
+
+def _pieces_overlap(pieces: Pieces, others: Pieces) -> bool:
+    """True when any piece of one overlaps any piece of the other."""
+    return any(spans_overlap(s, e, os, oe) for s, e in pieces for os, oe in others)
 
 
 def resolve_label(catalog: LabelCatalog, label_name: object) -> LabelInfo:
@@ -43,18 +58,22 @@ def check_span(
     end: int,
     others: Iterable[ExistingSpan],
     catalog: LabelCatalog,
+    fragments: Pieces | None = None,
 ) -> None:
-    """Raise AnnotationError unless [start, end) with label may join the others.
+    """Raise AnnotationError unless [start, end) with label (made of fragments, when
+    discontinuous) may join the others.
 
     The offsets must lie inside the text (check_bounds); an exact duplicate is always refused;
-    a span may overlap a span of its own layer only where the layer allows overlap.
+    a span may overlap a span of its own layer only where the layer allows overlap. Spans
+    overlap where their pieces do: a span in the gap of a discontinuous one does not.
     """
     check_bounds(text, start, end)
+    pieces = tuple((s, e) for s, e in fragments) if fragments else ((start, end),)
     for other in others:
-        if not spans_overlap(start, end, other.start, other.end):
+        if not _pieces_overlap(pieces, other.pieces):
             continue
         other_label = catalog.by_id[other.label_id]
-        if (other.start, other.end, other.label_id) == (start, end, label.id):
+        if (other.start, other.end, other.label_id, other.pieces) == (start, end, label.id, pieces):
             raise AnnotationError(
                 f"{label.name} [{start}, {end}) '{text[start:end]}' is already annotated"
             )
@@ -82,47 +101,73 @@ def check_bounds(text: str, start: int, end: int) -> None:
 
 def check_spans(
     text: str,
-    candidates: Sequence[tuple[int, int, LabelInfo]],
+    candidates: Sequence[tuple],
     catalog: LabelCatalog,
     existing: Sequence[ExistingSpan] = (),
 ) -> None:
-    """check_span for many (start, end, label) at once: each against the existing spans and
-    the candidates before it. Errors start with 'span N' (N indexes candidates).
+    """check_span for many (start, end, label) or (start, end, label, fragments) at once: each
+    against the existing spans and the candidates before it. Errors start with 'span N' (N
+    indexes candidates).
 
-    A sweep in start order keeps only the spans still open at each start, so a long document
-    costs about n log n rather than n squared; the full check runs only where spans meet.
+    A sweep over the spans' pieces in start order keeps only the pieces still open at each
+    start, so a long document costs about n log n rather than n squared; the full check runs
+    only where two spans meet, whichever of them is the candidate.
     """
     length = len(text)
-    events = [(s.start, s.end, s.label_id, -1) for s in existing]
-    for index, (start, end, label) in enumerate(candidates):
+    spans: list[ExistingSpan] = list(existing)  # by owner: existing spans, then candidates
+    candidate_of: list[int] = [-1] * len(spans)  # owner -> index in candidates, or -1
+    events = []  # (piece start, piece end, label id, owner): plain tuples, fast
+    for owner, span in enumerate(spans):
+        for start, end in span.pieces:
+            events.append((start, end, span.label_id, owner))
+    for index, candidate in enumerate(candidates):
+        start, end, label = candidate[:3]
+        fragments = candidate[3] if len(candidate) > 3 else None
         if (
             type(start) is not int
             or type(end) is not int
             or not 0 <= start < end <= length
             or text[start:end].isspace()
         ):
-            _check_one(index, text, label, start, end, (), catalog)
-        events.append((start, end, label.id, index))
+            _check_one(index, text, label, start, end, (), catalog, fragments)
+        owner = len(spans)
+        spans.append(ExistingSpan(None, start, end, label.id, fragments))
+        candidate_of.append(index)
+        for piece_start, piece_end in fragments or ((start, end),):
+            events.append((piece_start, piece_end, label.id, owner))
     events.sort()
-    open_spans: list[tuple[int, int, int]] = []  # (end, start, label_id): plain tuples, fast
+    open_pieces: list[tuple[int, int, int]] = []  # (end, label id, owner)
     by_id = catalog.by_id
-    for start, end, label_id, index in events:
-        if open_spans:
-            open_spans = [span for span in open_spans if span[0] > start]
-        if index >= 0 and open_spans:
-            label = candidates[index][2]
-            if any(
-                other_label == label_id or by_id[other_label].layer == label.layer
-                for _, _, other_label in open_spans
-            ):
-                others = [ExistingSpan(None, s, e, label_id) for e, s, label_id in open_spans]
-                _check_one(index, text, label, start, end, others, catalog)
-        open_spans.append((end, start, label_id))
+    for start, end, label_id, owner in events:
+        if open_pieces:
+            open_pieces = [piece for piece in open_pieces if piece[0] > start]
+        if open_pieces:
+            layer = by_id[label_id].layer
+            meeting = {
+                other
+                for _, other_label, other in open_pieces
+                if other != owner
+                and (other_label == label_id or by_id[other_label].layer == layer)
+                and (candidate_of[other] >= 0 or candidate_of[owner] >= 0)
+            }
+            for other in sorted(meeting):
+                _check_pair(spans, candidate_of, owner, other, text, catalog, candidates)
+        open_pieces.append((end, label_id, owner))
 
 
-def _check_one(index, text, label, start, end, others, catalog) -> None:
+def _check_pair(spans, candidate_of, owner, other, text, catalog, candidates) -> None:
+    """The full check of the later candidate of two spans whose pieces meet, against the
+    other span."""
+    first, second = sorted((owner, other))  # existing spans come first, then candidates
+    index = candidate_of[second]
+    span = spans[second]
+    label = candidates[index][2]
+    _check_one(index, text, label, span.start, span.end, [spans[first]], catalog, span.fragments)
+
+
+def _check_one(index, text, label, start, end, others, catalog, fragments=None) -> None:
     """The full check of one candidate; its error is prefixed with the candidate's index."""
     try:
-        check_span(text, label, start, end, others, catalog)
+        check_span(text, label, start, end, others, catalog, fragments)
     except AnnotationError as error:
         raise AnnotationError(f"span {index}: {error}") from None

@@ -43,7 +43,7 @@ class SpanView:
     document_id: str
 
 
-_SPANS_TOUCHING = select(Span.id, Span.start, Span.end, Span.label_id).where(
+_SPANS_TOUCHING = select(Span.id, Span.start, Span.end, Span.label_id, Span.fragments).where(
     Span.document_id == bindparam("document_id"),
     Span.annotator_id == bindparam("annotator_id"),
     Span.start < bindparam("end"),

@@ -133,7 +133,7 @@ def _annotator_id(context: BatchContext, name: str) -> int:
 def _stored_spans(session: Session, document_id: str, annotator_id: int) -> list[ExistingSpan]:
     """An existing document's spans by one annotator."""
     rows = session.execute(
-        select(Span.id, Span.start, Span.end, Span.label_id).where(
+        select(Span.id, Span.start, Span.end, Span.label_id, Span.fragments).where(
             Span.document_id == document_id, Span.annotator_id == annotator_id
         )
     )

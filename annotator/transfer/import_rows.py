@@ -50,15 +50,16 @@ def span_rows(
         if (span.start, span.end, label.id) in stored:
             continue
         _check_own_text(document, index, span)
+        fragments = None
         if span.fragments:
-            fragments_of[len(candidates)] = _checked_fragments(document, index, span)
-        candidates.append((span.start, span.end, label))
+            fragments = fragments_of[len(candidates)] = _checked_fragments(document, index, span)
+        candidates.append((span.start, span.end, label, fragments))
     try:
         check_spans(text, candidates, catalog, existing)
     except AnnotationError as error:
         raise FormatError(document.where, str(error)) from None
     rows: list = []
-    for index, (start, end, label) in enumerate(candidates):
+    for index, (start, end, label, _fragments) in enumerate(candidates):
         if index in fragments_of:  # a JSON column: goes through SQLAlchemy, as a dict
             values = (document_id, annotator_id, label.id, start, end, text[start:end])
             rows.append(dict(zip(SPAN_COLUMNS, values, strict=True), fragments=fragments_of[index]))
