@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from annotator.formats.brat_ann import BOM
 from annotator.formats.brat_ann import read_ann
 from annotator.formats.brat_writer import write
+from annotator.formats.folders import files_below
 from annotator.formats.options import Option
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
@@ -37,8 +38,7 @@ def sniff(path: Path) -> bool:
     """Whether path is a folder holding .ann files, a .zip holding them, or one .ann file."""
     path = Path(path)
     if path.is_dir():
-        anns = (p.relative_to(path).as_posix() for p in path.rglob("*.ann") if p.is_file())
-        return any(_wanted(name) for name in anns)
+        return any(name.endswith(".ann") and _wanted(name) for name, _ in files_below(path))
     if path.suffix == ".ann":
         return path.is_file()
     if path.suffix != ".zip" or not zipfile.is_zipfile(path):
@@ -56,7 +56,7 @@ def read(path: Path, *, skip_unsupported: bool = False) -> Iterator[DocumentReco
     path = Path(path)
     skip = skip_unsupported
     if path.is_dir():
-        names = [p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()]
+        names = [name for name, _ in files_below(path) if _wanted(name)]
         yield from _read_all(
             names, lambda n: (path / n).read_bytes(), lambda n: str(path / n), skip
         )

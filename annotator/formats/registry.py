@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+from annotator.formats.folders import files_below
 from annotator.formats.options import Option
 from annotator.formats.records import FormatError
 from annotator.formats.spec import FormatSpec
@@ -151,10 +152,11 @@ def _folder_files(folder: Path, format_name: str | None) -> list[tuple[Path, str
     """The files below a folder that a format takes, in name order (others are passed over)."""
     candidates = [spec(format_name)] if format_name else [s for s in specs() if not s.folder]
     found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        name = next((each.name for each in candidates if each.sniff(path)), None)
-        if name is not None:
-            found.append((path, name))
+    names = [name for name, entry in files_below(folder) if not entry.name.startswith(".")]
+    for path in (folder / name for name in sorted(names, key=lambda name: name.split("/"))):
+        recognised = next((each.name for each in candidates if each.sniff(path)), None)
+        if recognised is not None:
+            found.append((path, recognised))
     return found
 
 

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from annotator.db.session import session_scope
 from annotator.formats import registry
+from annotator.formats.folders import files_below
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 from annotator.schema.catalog import LabelCatalog
@@ -66,8 +67,10 @@ def total_size(paths: Iterable[str | Path]) -> int:
     """The bytes an import of paths will read, for a progress bar."""
     total = 0
     for path in map(Path, paths):
-        files = path.rglob("*") if path.is_dir() else [path]
-        total += sum(file.stat().st_size for file in files if file.is_file())
+        if path.is_dir():
+            total += sum(entry.stat().st_size for _, entry in files_below(path))
+        elif path.is_file():
+            total += path.stat().st_size
     return total
 
 
