@@ -3,6 +3,10 @@
 A writer streams into a temporary file (or folder) beside its target; only when everything was
 written does the temporary output replace the target. Any error removes it, so the target is
 either the complete new output or whatever was there before.
+
+Temporary files and folders are created private (0600 / 0700, `tempfile`'s modes); what is
+moved into place gets the modes a plain `open()` or `mkdir()` would have given it under the
+process's umask (0644 / 0755 with the usual 022), so every format's export is readable alike.
 """
 
 import os
@@ -16,6 +20,37 @@ from typing import IO
 PREFIX = ".export-"
 
 
+def _umask() -> int:
+    """The process's umask: read from /proc on Linux (setting it to read it races threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode open(path, "w") gives a new file."""
+    return 0o666 & ~_umask()
+
+
+def folder_mode() -> int:
+    """The mode mkdir() gives a new folder."""
+    return 0o777 & ~_umask()
+
+
+def _staging_dir(parent: Path) -> Path:
+    """A new temporary folder in parent, with the mode a plain folder would have."""
+    temp = Path(tempfile.mkdtemp(dir=parent, prefix=PREFIX))
+    os.chmod(temp, folder_mode())
+    return temp
+
+
 @contextmanager
 def atomic_file(out: Path, mode: str = "w") -> Iterator[IO]:
     """An open temporary file beside out ("w": UTF-8 text, newlines untouched; "wb": bytes)
@@ -24,6 +59,7 @@ def atomic_file(out: Path, mode: str = "w") -> Iterator[IO]:
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=out.parent, prefix=PREFIX, suffix=".tmp")
     try:
+        os.fchmod(handle, file_mode())
         text = "b" not in mode
         with os.fdopen(
             handle, mode, **({"encoding": "utf-8", "newline": ""} if text else {})
@@ -41,7 +77,7 @@ def atomic_folder(out: Path) -> Iterator[Path]:
     into out (created if missing; files of the same name are replaced, others left alone)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(dir=out.parent, prefix=PREFIX))
+    temp = _staging_dir(out.parent)
     try:
         yield temp
         if not out.exists():
@@ -63,7 +99,7 @@ def staging_folder(out: Path) -> Iterator[Path]:
     removed at the end with whatever is still in it."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(dir=out.parent, prefix=PREFIX))
+    temp = _staging_dir(out.parent)
     try:
         yield temp
     finally:
