@@ -20,9 +20,9 @@ FORMAT_MODULES = (
     "annotator.formats.brat",
     "annotator.formats.spacy_docbin",
     "annotator.formats.label_studio",
+    "annotator.formats.hf",  # before prodigy: an HF row has the `tokens` a Prodigy task has
     "annotator.formats.prodigy",
     "annotator.formats.doccano",
-    "annotator.formats.hf",
     "annotator.formats.native",
     "annotator.formats.conll",
     "annotator.formats.table",
