@@ -82,20 +82,27 @@ def import_command(
     )
     try:
         with progress_bar(total_size(paths), "Importing") as advance:
-            report = import_paths(engine_of(app), paths, options, progress=advance)
+            report = import_paths(engine_of(app), paths, options, progress=advance, keep_going=True)
     except (FormatError, SchemaError) as error:
         raise click.ClickException(f"{error} (nothing of that file was imported)") from None
     except ValueError as error:  # an option value the file's format does not take
         raise click.UsageError(str(error)) from None
     for file_report in report.files if len(report.files) <= 20 else []:
         _echo_file_report(file_report)
+    for refused in report.refused:  # always listed: each is a file the user must fix
+        click.echo(f"{refused.path} ({refused.format}): refused, ", nl=False)
+        click.echo(f"nothing of that file was imported:\n  {refused.reason}")
     formats = Counter(file_report.format for file_report in report.files)
     chosen_formats = ", ".join(f"{name} {count}" for name, count in sorted(formats.items()))
     click.echo(
         f"imported {report.total('documents_added')} documents, "
         f"{report.total('spans_added')} spans and {report.total('suggestions_added')} "
-        f"suggestions from {len(report.files)} files ({chosen_formats})"
+        f"suggestions from {len(report.files)} files"
+        + (f" ({chosen_formats})" if chosen_formats else "")
     )
+    if report.refused:
+        names = ", ".join(refused.path for refused in report.refused)
+        raise click.ClickException(f"{len(report.refused)} file(s) refused: {names}")
 
 
 def _echo_file_report(report: FileReport) -> None:

@@ -28,6 +28,7 @@ from annotator.formats.records import FormatError
 from annotator.schema.catalog import LabelCatalog
 from annotator.schema.catalog import load_catalog
 from annotator.schema.stored import add_labels
+from annotator.schema.toml_file import SchemaError
 from annotator.text.document_text import content_hash
 from annotator.transfer.import_batch import BatchContext
 from annotator.transfer.import_batch import FileReport
@@ -52,11 +53,21 @@ class ImportOptions:
     format_options: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RefusedInput:
+    """An input that was refused: nothing of it was written."""
+
+    path: str
+    format: str
+    reason: str
+
+
 @dataclass
 class ImportReport:
-    """What an import added, input by input."""
+    """What an import added, input by input, and the inputs it refused."""
 
     files: list[FileReport] = field(default_factory=list)
+    refused: list[RefusedInput] = field(default_factory=list)
 
     def total(self, name: str) -> int:
         """The sum of one FileReport counter over all files."""
@@ -79,11 +90,14 @@ def import_paths(
     paths: Iterable[str | Path],
     options: ImportOptions,
     progress: Progress | None = None,
+    *,
+    keep_going: bool = False,
 ) -> ImportReport:
     """Import files and folders, one transaction per input.
 
-    Raises FormatError naming file and line at the first bad input; the inputs before it
-    stay imported, nothing of the bad one is written.
+    A bad input (FormatError naming file and line, and the format it was read as) writes
+    nothing of itself; the inputs before it stay imported. It is raised, or with keep_going
+    noted in the report's `refused` while the remaining inputs are imported.
     """
     report = ImportReport()
     inputs = registry.inputs(list(paths), options.format)
@@ -91,15 +105,38 @@ def import_paths(
         for path, format_name in inputs:
             spec = registry.spec(format_name)
             file_report = FileReport(path=str(path), format=format_name)
-            documents = _with_origin(spec.read_with(path, options.format_options), path)
-            if spec.raw_text and not options.keep_boilerplate:
-                documents = _without_boilerplate(documents, file_report)
-            _import_stream(session, documents, options, file_report)
-            session.commit()
-            report.files.append(file_report)
+            try:
+                read = _read_as(spec.read_with(path, options.format_options), format_name)
+                documents = _with_origin(read, path)
+                if spec.raw_text and not options.keep_boilerplate:
+                    documents = _without_boilerplate(documents, file_report)
+                _import_stream(session, documents, options, file_report)
+            except (FormatError, SchemaError) as error:
+                if not keep_going:
+                    raise
+                session.rollback()
+                report.refused.append(RefusedInput(str(path), format_name, str(error)))
+            else:
+                session.commit()
+                report.files.append(file_report)
             if progress:
                 progress(total_size([path]))
     return report
+
+
+def _read_as(documents: Iterable[DocumentRecord], format_name: str) -> Iterator[DocumentRecord]:
+    """The reader's documents; its errors say which format the file was read as (recognition
+    may have guessed wrong, and then the reason alone misleads)."""
+    iterator = iter(documents)
+    while True:
+        try:
+            document = next(iterator)
+        except StopIteration:
+            return
+        except FormatError as error:  # "read as prodigy: file:line: reason"
+            error.args = (f"read as {format_name}: {error}",)
+            raise
+        yield document
 
 
 def import_documents(
