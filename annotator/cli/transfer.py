@@ -12,6 +12,7 @@ from annotator.db.session import engine_of
 from annotator.db.session import session_scope
 from annotator.formats import registry
 from annotator.formats.records import FormatError
+from annotator.formats.spacy_docbin import SpacyMissing
 from annotator.schema.catalog import load_catalog
 from annotator.schema.toml_file import SchemaError
 from annotator.transfer.dataset_export import export_dataset
@@ -83,7 +84,7 @@ def import_command(
     try:
         with progress_bar(total_size(paths), "Importing") as advance:
             report = import_paths(engine_of(app), paths, options, progress=advance, keep_going=True)
-    except (FormatError, SchemaError) as error:
+    except (FormatError, SchemaError, SpacyMissing) as error:
         raise click.ClickException(f"{error} (nothing of that file was imported)") from None
     except ValueError as error:  # an option value the file's format does not take
         raise click.UsageError(str(error)) from None
@@ -174,7 +175,7 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
                     command=_export_command(format_name, target, split, seed, writer),
                     progress=advance,
                 )
-        except (ExportError, FormatError, ValueError) as error:
+        except (ExportError, FormatError, ValueError, SpacyMissing) as error:
             raise click.ClickException(str(error)) from None
     for split_name, counts in dataset.counts.items():
         labels = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents")

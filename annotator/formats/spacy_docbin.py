@@ -1,4 +1,4 @@
-"""spaCy v3 DocBin (`.spacy`) files; needs the optional extra: pip install annotator[spacy].
+"""spaCy v3 DocBin (`.spacy`) files; needs the optional extra: pip install -e '.[spacy]'.
 
 Read: for each Doc, the text is `doc.text`; spans come from every `doc.spans[key]` (layer =
 key) and from `doc.ents` (layer "entity"), duplicates removed. spaCy's character offsets are
@@ -49,12 +49,16 @@ NAME = "spacy"
 ENTITY_LAYER = "entity"
 ID_KEY = "annotator.id"
 TITLE_KEY = "annotator.title"
-MISSING = "spaCy is not installed: pip install annotator[spacy]"
+MISSING = "spaCy is not installed: pip install -e '.[spacy]'"  # as the README installs it
 DOCS_PER_FILE = 1000
 ATTRS = ("ENT_IOB", "ENT_TYPE")  # ORTH and SPACY are always stored
 
 _SNIFF_BYTES = 4096
 _SPACE = {True: " ", False: ""}
+
+
+class SpacyMissing(RuntimeError):
+    """spaCy is not installed; str() says how to install it, in one line."""
 
 
 def _spacy():
@@ -64,7 +68,7 @@ def _spacy():
         from spacy.tokens import DocBin
         from spacy.vocab import Vocab
     except ImportError as error:
-        raise RuntimeError(MISSING) from error
+        raise SpacyMissing(MISSING) from error
     return Doc, DocBin, Vocab
 
 

@@ -16,6 +16,7 @@ from annotator.db.session import get_session
 from annotator.errors import AnnotationError
 from annotator.formats import registry
 from annotator.formats.records import FormatError
+from annotator.formats.spacy_docbin import SpacyMissing
 from annotator.transfer.dataset_export import export_dataset
 from annotator.transfer.exporting import default_export_path
 from annotator.transfer.importing import ImportOptions
@@ -136,7 +137,7 @@ def export_download():
             writer_options=writer,
             command="web export: " + ", ".join(f"{k}={v}" for k, v in sorted(form.items())),
         )
-    except (FormatError, ValueError) as error:
+    except (FormatError, ValueError, SpacyMissing) as error:
         raise AnnotationError(str(error)) from None
     bundle = target.with_name(target.name + ".zip")
     _zip(bundle, [*dataset.files, dataset.manifest], target.parent)
