@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask import current_app
 from flask import request
 from pydantic import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from annotator.annotation.document_list import list_documents
 from annotator.annotation.documents import get_document
@@ -47,6 +48,9 @@ def limit_body_size() -> None:
 
 def _json_body() -> dict:
     """The request's JSON object, or an error saying what is wrong with it."""
+    # A chunked body has no length to check first: its stream stops quietly at the limit.
+    if len(request.get_data(cache=True)) >= current_app.config["MAX_API_BODY_BYTES"]:
+        raise RequestEntityTooLarge()
     try:
         body = request.get_json(silent=True)
     except RecursionError:

@@ -106,6 +106,20 @@ def test_api_body_over_the_limit_is_refused_unread(app, client):
     assert span_count(client) == 0
 
 
+def test_a_chunked_api_body_over_the_limit_is_refused_too(app, client):
+    app.config["MAX_API_BODY_BYTES"] = 1000
+    body = json.dumps({"start": 0, "end": 3, "label": "PERSON", "pad": "x" * 5000}).encode()
+    answer = client.post(
+        f"/api/documents/{SEED}/spans",
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},  # as gunicorn says of chunked bodies
+    )
+    assert answer.status_code == 413
+    assert "1000 bytes" in answer.json["error"]
+    assert span_count(client) == 0
+
+
 def test_upload_over_the_limit_is_refused(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 2000
     answer = client.post(
