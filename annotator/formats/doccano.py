@@ -206,7 +206,7 @@ def _whole_json(content: str) -> list | None:
     """The content as one JSON object or list of objects, or None."""
     try:
         value = json.loads(content)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     if isinstance(value, dict):
         return [value]

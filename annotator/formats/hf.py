@@ -129,6 +129,8 @@ def _rows(path: Path) -> Iterator[tuple[int, dict]]:
                 row = json.loads(line)
             except ValueError as error:
                 raise FormatError(str(path), f"not JSON: {error}", number) from None
+            except RecursionError:
+                raise FormatError(str(path), "JSON nested too deeply", number) from None
             if not isinstance(row, dict):
                 raise FormatError(str(path), "expected a JSON object", number)
             yield number, row
@@ -213,10 +215,11 @@ def _row(out, index, name, document, layer, ids: dict, names: list, fixed: bool)
     missing = sorted({tag for tag in set(tagged.tags) if tag not in ids})
     if missing and fixed:
         raise FormatError(str(out), f"{name}: labels not in the label list: {missing}")
-    for label in dict.fromkeys(tag[2:] for tag in tagged.tags if tag not in ids):
-        for tag in (f"B-{label}", f"I-{label}"):
-            ids[tag] = len(names)
-            names.append(tag)
+    if missing:  # new labels get ids in the order they first appear
+        for label in dict.fromkeys(tag[2:] for tag in tagged.tags if tag not in ids):
+            for tag in (f"B-{label}", f"I-{label}"):
+                ids[tag] = len(names)
+                names.append(tag)
     text = document.text
     return {
         "id": document.id if document.id is not None else str(index),

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.formats.jsonlines import TOO_DEEP
 from annotator.formats.records import FormatError
 from annotator.formats.records import decode_utf8
 
@@ -75,6 +76,8 @@ class _Buffer:
                     continue
                 line = self.lines_before + error.lineno
                 raise FormatError(self.name, f"not JSON ({error.msg})", line) from None
+            except RecursionError:
+                raise self.refuse(TOO_DEEP) from None
             self.position = end
             if self.position > CHUNK_BYTES:
                 self.drop_consumed()

@@ -16,6 +16,9 @@ from typing import BinaryIO
 from annotator.formats.records import FormatError
 from annotator.formats.records import decode_utf8
 
+# Python's json recurses once per level: a line of 50,000 "[" ends in a RecursionError.
+TOO_DEEP = "JSON nested too deeply"
+
 
 def read_records(path: Path) -> Iterator[tuple[int, object]]:
     """(line number, parsed JSON) of each non-blank line of a JSONL file."""
@@ -38,6 +41,8 @@ def parse_lines(lines: Iterable[bytes], name: str) -> Iterator[tuple[int, object
             yield number, loads(line)
         except json.JSONDecodeError as error:
             raise FormatError(name, f"not JSON ({error.msg})", number) from None
+        except RecursionError:
+            raise FormatError(name, TOO_DEEP, number) from None
 
 
 def head_records(handle: BinaryIO, count: int) -> list | None:
@@ -51,7 +56,7 @@ def head_records(handle: BinaryIO, count: int) -> list | None:
                     records.append(json.loads(raw.decode("utf-8-sig" if not records else "utf-8")))
                 if len(records) >= count:
                     break
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             return None
     return records
 

@@ -104,7 +104,7 @@ def _cut_short(head: str) -> bool:
     body = body[1:].lstrip() if body.startswith("[") else body
     try:
         json.JSONDecoder().raw_decode(body)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return True
     return False
 
@@ -128,7 +128,7 @@ def _first_task(content: str) -> object:
         if stripped.startswith("{"):
             value, end = decoder.raw_decode(stripped)
             return value if not stripped[end:].strip() else None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     return None
 

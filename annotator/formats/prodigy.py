@@ -136,7 +136,7 @@ def _last_lines(path: Path) -> dict[_Key, int]:
                         break
                     key = (_text_hash(record["text"]), record.get("_annotator_id"))
                     hash(key)
-            except (ValueError, TypeError):  # not UTF-8 or JSON, an unhashable _annotator_id
+            except (ValueError, TypeError, RecursionError):  # not UTF-8 or JSON, too deep, ...
                 break
             last[key] = number
     return last

@@ -113,7 +113,7 @@ def _unique(options) -> list[Option]:
 def detect(path: Path) -> str:
     """The format of path, recognised from its content."""
     for candidate in specs():
-        if candidate.sniff(path):
+        if _sniffs(candidate, path):
             return candidate.name
     suffix = path.suffix.lower()
     for candidate in specs():
@@ -122,6 +122,15 @@ def detect(path: Path) -> str:
     raise FormatError(
         str(path), f"cannot tell its format; name it with --format (one of: {', '.join(names())})"
     )
+
+
+def _sniffs(candidate: FormatSpec, path: Path) -> bool:
+    """Whether candidate recognises path; JSON nested past Python's recursion limit is not
+    recognised (its reader then refuses it by line, not with a RecursionError traceback)."""
+    try:
+        return candidate.sniff(path)
+    except RecursionError:
+        return False
 
 
 def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path, str]]:
@@ -145,7 +154,7 @@ def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path,
 
 def _folder_format(path: Path) -> str | None:
     """The folder format a folder is in, if any."""
-    return next((each.name for each in specs() if each.folder and each.sniff(path)), None)
+    return next((each.name for each in specs() if each.folder and _sniffs(each, path)), None)
 
 
 def _folder_files(folder: Path, format_name: str | None) -> list[tuple[Path, str]]:
@@ -154,7 +163,7 @@ def _folder_files(folder: Path, format_name: str | None) -> list[tuple[Path, str
     found = []
     names = [name for name, entry in files_below(folder) if not entry.name.startswith(".")]
     for path in (folder / name for name in sorted(names, key=lambda name: name.split("/"))):
-        recognised = next((each.name for each in candidates if each.sniff(path)), None)
+        recognised = next((each.name for each in candidates if _sniffs(each, path)), None)
         if recognised is not None:
             found.append((path, recognised))
     return found
