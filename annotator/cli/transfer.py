@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.context import command_app
+from annotator.cli.context import database_file
 from annotator.cli.context import progress_bar
 from annotator.db.session import engine_of
 from annotator.db.session import session_scope
@@ -156,10 +157,13 @@ def _echo_file_report(report: FileReport) -> None:
 @click.pass_context
 def export(ctx: click.Context, format_name: str, out_path: str | None, split, seed, **writer):
     """Export every document's annotations; a manifest is written beside the output."""
-    app = command_app(ctx, seeds=False)
+    app = command_app(ctx, seeds=False, create=False)
     target = (
         Path(out_path) if out_path else default_export_path(app.config["EXPORTS_DIR"], format_name)
     )
+    database = database_file(app.config["DATABASE_URL"])
+    if database is not None and target.resolve() == database.resolve():
+        raise click.ClickException(f"--out {target} is the database itself; choose another path")
     with session_scope(engine_of(app)) as session:
         catalog = load_catalog(session)
         try:
