@@ -106,12 +106,13 @@ def import_paths(
             spec = registry.spec(format_name)
             file_report = FileReport(path=str(path), format=format_name)
             try:
-                read = _read_as(spec.read_with(path, options.format_options), format_name)
-                documents = _with_origin(read, path)
+                documents = _with_origin(spec.read_with(path, options.format_options), path)
                 if spec.raw_text and not options.keep_boilerplate:
                     documents = _without_boilerplate(documents, file_report)
                 _import_stream(session, documents, options, file_report)
             except (FormatError, SchemaError) as error:
+                if isinstance(error, FormatError):  # recognition may have guessed wrong
+                    error.args = (f"read as {format_name}: {error}",)
                 if not keep_going:
                     raise
                 session.rollback()
@@ -122,21 +123,6 @@ def import_paths(
             if progress:
                 progress(total_size([path]))
     return report
-
-
-def _read_as(documents: Iterable[DocumentRecord], format_name: str) -> Iterator[DocumentRecord]:
-    """The reader's documents; its errors say which format the file was read as (recognition
-    may have guessed wrong, and then the reason alone misleads)."""
-    iterator = iter(documents)
-    while True:
-        try:
-            document = next(iterator)
-        except StopIteration:
-            return
-        except FormatError as error:  # "read as prodigy: file:line: reason"
-            error.args = (f"read as {format_name}: {error}",)
-            raise
-        yield document
 
 
 def import_documents(

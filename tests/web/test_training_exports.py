@@ -260,6 +260,7 @@ def test_a_multi_file_import_reports_each_file(runner, tmp_path):
     assert result.exit_code != 0
     assert f"{good} (jsonl): 1 documents added" in result.output
     assert f"{later} (jsonl): 1 documents added" in result.output
-    assert f"{broken} (jsonl): refused" in result.output and "broken.jsonl:2" in result.output
+    assert f"{broken} (jsonl): refused" in result.output
+    assert f"read as jsonl: {broken}:2: not JSON" in result.output
     assert "nothing of that file was imported" in result.output
     assert len(stored_spans(runner, tmp_path)) == 2
