@@ -1,7 +1,7 @@
 """Writing Prodigy JSONL tasks (see `annotator.formats.prodigy` for the format).
 
 One task per document with `text`, `meta` (the document's, without `prodigy`, with `id` and
-`title` when the document has them), `tokens` from `annotator.text.tokens.tokenize` broken at
+`title` when the document has them), `tokens` from `annotator.text.tokens.token_words` broken at
 every span offset (so each span maps to whole tokens), `spans` with inclusive `token_end`,
 `answer: "accept"` and `_annotator_id` when the document has an annotator. `rejected` and
 `suggestions` are not written. A span that starts or ends inside whitespace (it cannot map to
@@ -24,7 +24,7 @@ from pathlib import Path
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
-from annotator.text.tokens import token_offsets
+from annotator.text.tokens import token_words
 
 _TOKEN_JSON = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'  # json.dumps's
 _WS_JSON = {True: "true", False: "false"}
@@ -51,7 +51,7 @@ def task_line(document: DocumentRecord, out: str) -> str:
     instead of a dict each."""
     text = document.text
     spans = sorted(document.spans, key=lambda a: (a.start, a.end, a.label))
-    starts, ends = token_offsets(
+    texts, (starts, ends) = token_words(
         text, [offset for span in spans for offset in (span.start, span.end)]
     )
     task_spans = [_task_span(document, span, starts, ends, out) for span in spans]
@@ -65,7 +65,7 @@ def task_line(document: DocumentRecord, out: str) -> str:
     tail = {"spans": task_spans, "answer": "accept"}
     if document.annotator is not None:
         tail["_annotator_id"] = document.annotator
-    words = map(encode_basestring, map(text.__getitem__, map(slice, starts, ends)))
+    words = map(encode_basestring, texts)
     after = map(text.__getitem__, map(slice, ends, map((1).__add__, ends)))
     spaced = map(_WS_JSON.__getitem__, map(str.isspace, after))
     tokens = ", ".join(map(_TOKEN_JSON.__mod__, zip(words, starts, ends, count(), spaced)))

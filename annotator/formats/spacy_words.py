@@ -13,7 +13,7 @@ from itertools import compress
 from operator import not_
 
 from annotator.formats.records import Annotation
-from annotator.text.tokens import token_offsets
+from annotator.text.tokens import token_words
 
 _PLAIN_GAPS = frozenset(("", " "))
 
@@ -37,8 +37,7 @@ def words_and_spaces(text: str, spans: Iterable[Annotation]) -> tuple[list[str],
     starts = frozenset(span.start for span in spans)
     ends = frozenset(span.end for span in spans)
     cuts = _Cuts(starts, ends, tuple(sorted(starts | ends)))
-    tokens = token_offsets(text, cuts.offsets)
-    words = list(map(text.__getitem__, map(slice, tokens.starts, tokens.ends)))
+    words, tokens = token_words(text, cuts.offsets)
     gap_starts, gap_ends = [0, *tokens.ends], [*tokens.starts, len(text)]
     gaps = list(map(text.__getitem__, map(slice, gap_starts, gap_ends)))
     spaces = list(map(" ".__eq__, gaps[1:]))

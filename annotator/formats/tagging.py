@@ -22,8 +22,7 @@ from annotator.formats.overlaps import ref
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
-from annotator.text.tokens import TokenOffsets
-from annotator.text.tokens import document_token_offsets
+from annotator.text.tokens import document_token_words
 
 _TAG = re.compile(r"O|[BIELSU]-.+", re.DOTALL)
 _STRICT_PREFIXES = frozenset("ELSU")
@@ -138,10 +137,11 @@ class Tagged:
     starts: list[int]
     ends: list[int]
     tags: list[str]
+    texts: list[str]  # the tokens' texts
 
     def words(self, text: str) -> list[str]:
-        """The tokens' texts."""
-        return list(map(text.__getitem__, map(slice, self.starts, self.ends)))
+        """The tokens' texts (of text, the document's)."""
+        return self.texts
 
 
 def check_span(out: Path, name: str, document: DocumentRecord, span: Annotation) -> None:
@@ -160,7 +160,7 @@ def tag_document(out: Path, name: str, document: DocumentRecord, layer: str, sch
         if not span.label:
             raise FormatError(str(out), f"{name}: span {ref(document, span)} has no label")
     boundaries = [offset for span in spans for offset in (span.start, span.end)]
-    tokens: TokenOffsets = document_token_offsets(document.text, document.meta, boundaries)
+    texts, tokens = document_token_words(document.text, document.meta, boundaries)
     ranges = []
     for span in spans:
         first = bisect_left(tokens.starts, span.start)
@@ -168,7 +168,8 @@ def tag_document(out: Path, name: str, document: DocumentRecord, layer: str, sch
         if first > last:
             raise FormatError(str(out), f"{name}: span {ref(document, span)} has no token")
         ranges.append((first, last, span.label))
-    return Tagged(tokens.starts, tokens.ends, encode_tags(len(tokens.starts), ranges, scheme))
+    tags = encode_tags(len(tokens.starts), ranges, scheme)
+    return Tagged(tokens.starts, tokens.ends, tags, texts)
 
 
 def sentence_starts(text: str, tagged: Tagged) -> list[int]:

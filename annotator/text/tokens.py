@@ -28,8 +28,10 @@ _TOKEN = regex.compile(r"[\w\p{M}\u200d\ufe0f]+|\X", regex.UNICODE)
 # The same tokens in simple text (see is_simple): the standard library's regex is several
 # times faster, and it partitions the text, whitespace included. The one joining character
 # simple text may hold is U+FE0F (emoji presentation, as in "❤️") right after a symbol.
-_FAST = re.compile(r"\w+|\s+|[^\w\s]\ufe0f*")
-_WORDS = re.compile(r"\w+|[^\w\s]\ufe0f*")  # _FAST's pieces without the whitespace ones
+# Possessive (++, *+): the same matches (the alternatives' classes are disjoint and nothing
+# follows them), ~25% faster because the engine keeps no backtracking points.
+_FAST = re.compile(r"\w++|\s++|[^\w\s]\ufe0f*+")
+_WORDS = re.compile(r"\w++|[^\w\s]\ufe0f*+")  # _FAST's pieces without the whitespace ones
 _LOOSE_VS16 = re.compile(r"(?:^|[\w\s])\ufe0f")  # U+FE0F first, or after a word or space
 _WORD = regex.compile(r"[\w\p{M}\u200d\ufe0f]")
 _JOINS = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=RI}]")
@@ -74,8 +76,25 @@ def _as_tokens(text: str, offsets: TokenOffsets) -> list[Token]:
 def token_offsets(text: str, boundaries: Iterable[int] = ()) -> TokenOffsets:
     """The tokens of text (see the module docstring), also broken at each offset in
     boundaries, as start and end lists."""
-    tokens = _fast_offsets(text) if is_simple(text) else _regex_offsets(text)
-    return _cut(tokens, boundaries)
+    return token_words(text, boundaries)[1]
+
+
+def token_words(text: str, boundaries: Iterable[int] = ()) -> tuple[list[str], TokenOffsets]:
+    """token_offsets(text, boundaries) and the tokens' texts; in simple text the texts come
+    with the offsets from one regex pass rather than a slice each."""
+    if not is_simple(text):
+        tokens = _cut(_regex_offsets(text), boundaries)
+        return _slices(text, tokens), tokens
+    words, tokens = _fast_words(text)
+    _cut(tokens, boundaries)
+    if len(tokens.starts) != len(words):  # a token was cut: its pieces are new texts
+        return _slices(text, tokens), tokens
+    return words, tokens
+
+
+def _slices(text: str, tokens: TokenOffsets) -> list[str]:
+    """The texts of tokens, sliced from text."""
+    return list(map(text.__getitem__, map(slice, tokens.starts, tokens.ends)))
 
 
 def simple_words(text: str) -> list[str]:
@@ -84,12 +103,19 @@ def simple_words(text: str) -> list[str]:
 
 
 def _fast_offsets(text: str) -> TokenOffsets:
-    """The tokens by the standard library's regex, which partitions the text into word runs,
-    whitespace runs and single other characters; only right when is_simple(text)."""
+    """The tokens by the standard library's regex; only right when is_simple(text)."""
+    return _fast_words(text)[1]
+
+
+def _fast_words(text: str) -> tuple[list[str], TokenOffsets]:
+    """The tokens' texts and offsets by the standard library's regex, which partitions the text
+    into word runs, whitespace runs and single other characters; only right when
+    is_simple(text)."""
     pieces = _FAST.findall(text)
     ends = list(accumulate(map(len, pieces)))
     words = list(map(not_, map(str.isspace, pieces)))
-    return TokenOffsets(list(compress([0, *ends[:-1]], words)), list(compress(ends, words)))
+    tokens = TokenOffsets(list(compress([0, *ends[:-1]], words)), list(compress(ends, words)))
+    return list(compress(pieces, words)), tokens
 
 
 def _regex_offsets(text: str) -> TokenOffsets:
@@ -152,12 +178,20 @@ def _cut(tokens: TokenOffsets, boundaries: Iterable[int]) -> TokenOffsets:
 def document_token_offsets(text: str, meta: dict, boundaries: Iterable[int] = ()) -> TokenOffsets:
     """The tokens the document's source file had (meta[TOKEN_OFFSETS]), when they fit the
     text, still broken at boundaries; otherwise token_offsets(text, boundaries)."""
+    return document_token_words(text, meta, boundaries)[1]
+
+
+def document_token_words(
+    text: str, meta: dict, boundaries: Iterable[int] = ()
+) -> tuple[list[str], TokenOffsets]:
+    """document_token_offsets and the tokens' texts."""
     kept = meta.get(TOKEN_OFFSETS) if isinstance(meta, dict) else None
     if not _fits(kept, text):
-        return token_offsets(text, boundaries)
+        return token_words(text, boundaries)
     starts = [start for start, _ in kept]
     ends = [end for _, end in kept]
-    return _cut(TokenOffsets(starts, ends), boundaries)
+    tokens = _cut(TokenOffsets(starts, ends), boundaries)
+    return _slices(text, tokens), tokens
 
 
 def document_tokens(text: str, meta: dict, boundaries: Iterable[int] = ()) -> list[Token]:
