@@ -15,6 +15,7 @@ from annotator.models.project import Setting
 from annotator.models.suggestions import Suggestion
 from annotator.schema.names import label_name_problem
 from annotator.schema.names import layer_name_problem
+from annotator.schema.overlapping import overlapping_spans
 from annotator.schema.toml_file import HOTKEY_ORDER
 from annotator.schema.toml_file import RESERVED_KEYS
 from annotator.schema.toml_file import LabelSpec
@@ -66,6 +67,7 @@ class SchemaChange:
     added: list[str] = field(default_factory=list)
     changed: dict[str, list[str]] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
+    layers: dict[str, str] = field(default_factory=dict)  # layer name -> what changed
 
     def summary(self) -> str:
         """`added: A, B; changed: C (color, hotkey); dropped: D`, or `no label changed`."""
@@ -77,6 +79,8 @@ class SchemaChange:
             parts.append("changed: " + ", ".join(changes))
         if self.dropped:
             parts.append("dropped (no span or suggestion used them): " + ", ".join(self.dropped))
+        for layer, what in self.layers.items():
+            parts.append(f"{layer} layer: {what}")
         return "; ".join(parts) or "no label changed"
 
 
@@ -104,6 +108,11 @@ def install_schema(session: Session, schema: Schema) -> SchemaChange:
     change = SchemaChange()
     position = 0
     for layer_position, layer_spec in enumerate(schema.layers):
+        if layer_spec.name in layers and layers[layer_spec.name].allow_overlap != (
+            layer_spec.allow_overlap
+        ):
+            now = "allowed" if layer_spec.allow_overlap else "forbidden"
+            change.layers[layer_spec.name] = f"overlapping spans now {now}"
         layer = layers.pop(layer_spec.name, None) or Layer(name=layer_spec.name, position=0)
         layer.title = layer_spec.title
         layer.description = layer_spec.description
@@ -131,9 +140,33 @@ def install_schema(session: Session, schema: Schema) -> SchemaChange:
     change.dropped = sorted(labels)
     for unused in [*labels.values(), *layers.values()]:
         session.delete(unused)
+    session.flush()
+    _refuse_overlaps_the_schema_forbids(session, schema, change)
     _bump_revision(session)
     session.flush()
     return change
+
+
+def _refuse_overlaps_the_schema_forbids(
+    session: Session, schema: Schema, change: SchemaChange
+) -> None:
+    """SchemaInUseError naming stored spans that overlap in a layer which now forbids it
+    (its policy changed, or a label moved into it), so the data never breaks its schema."""
+    moved = {name for name, what in change.changed.items() if "layer" in what}
+    for layer_spec in schema.layers:
+        if layer_spec.allow_overlap:
+            continue
+        if layer_spec.name not in change.layers and not moved & {
+            label.name for label in layer_spec.labels
+        }:
+            continue
+        pairs = overlapping_spans(session, layer_spec.name)
+        if pairs:
+            shown = "; ".join(pairs[:5]) + (f" and {len(pairs) - 5} more" if len(pairs) > 5 else "")
+            raise SchemaInUseError(
+                f"the {layer_spec.name} layer would forbid overlapping spans, but stored spans "
+                f"overlap there: {shown}"
+            )
 
 
 def _refuse_dropping_used_labels(session: Session, schema: Schema) -> None:

@@ -231,6 +231,26 @@ def test_schema_load_says_what_it_added_changed_and_dropped(runner, app, tmp_pat
     assert "no label changed" in run(runner, "schema", "load", str(shrunk)).output
 
 
+def test_schema_load_refuses_to_forbid_overlaps_that_are_stored(runner, app, client, tmp_path):
+    seed = "001_c9f05260d45702f5"
+    for start, end in ((0, 30), (10, 40)):
+        body = {"start": start, "end": end, "label": "CLAIM"}
+        assert client.post(f"/api/documents/{seed}/spans", json=body).status_code == 201
+    shown = run(runner, "schema", "show").output
+    assert shown.count("allow_overlap = true") == 1  # the claim layer
+    strict = tmp_path / "strict.toml"
+    strict.write_text(shown.replace("allow_overlap = true", "allow_overlap = false"))
+    refused = runner.invoke(main, ["schema", "load", str(strict)])
+    assert refused.exit_code == 1
+    assert "the claim layer would forbid overlapping spans" in refused.output
+    assert f"{seed}: CLAIM [0, 30) / CLAIM [10, 40)" in refused.output
+    assert "allow_overlap = true" in run(runner, "schema", "show").output
+    spans = client.get(f"/api/documents/{seed}").json["spans"]
+    client.delete(f"/api/spans/{spans[1]['id']}")
+    loaded = run(runner, "schema", "load", str(strict)).output
+    assert "claim layer: overlapping spans now forbidden" in loaded
+
+
 def test_schema_load_names_the_bad_line(runner, app, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[layer]]\nname = "entity"\ncolour = "red"\n')
