@@ -183,7 +183,8 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
             raise click.ClickException(str(error)) from None
     for split_name, counts in dataset.counts.items():
         labels = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents")
-        click.echo(f"{split_name}: {counts.get('documents', 0)} lines; {labels}", err=True)
+        lines = f"{split_name}: {counts.get('documents', 0)} lines"
+        click.echo(f"{lines}; {labels}" if labels else lines, err=True)
     for item in dataset.dropped:
         click.echo(f"overlap: {item}", err=True)
     click.echo(f"manifest: {dataset.manifest}", err=True)

@@ -164,7 +164,8 @@ def test_counts_are_those_of_the_written_files(runner, tmp_path):
     assert manifest["counts"]["all"] == {"documents": 4, "PERSON": 8, "GPE": 4}
     assert "FAVOR" not in result.output and "CLAIM" not in result.output
     out = tmp_path / "texts.csv"
-    run(runner, "export", "--format", "csv", "--out", out)
+    result = run(runner, "export", "--format", "csv", "--out", out)
+    assert "all: 4 lines\n" in result.output
     manifest = json.loads((tmp_path / "texts.csv.manifest.json").read_text())
     assert manifest["counts"]["all"] == {"documents": 4}
 
