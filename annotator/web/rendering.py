@@ -123,7 +123,7 @@ def _segment(
     """A run of text with the same covering spans (plain string building: this is the hot
     loop of a long article, and escape() is markupsafe's C speed-up)."""
     if not covering:
-        return f'<span class="seg" data-o="{browser_offset}">{escape(segment_text)}</span>'
+        return f'<span class="seg" data-o="{browser_offset}">{_shown(segment_text)}</span>'
     covering.sort(key=lambda s: (s.end - s.start, s.id))
     ids = " ".join(str(s.id) for s in covering)
     # One colour class per layer: where spans of a layer overlap, the shortest one's.
@@ -132,8 +132,14 @@ def _segment(
         classes.setdefault(span.label.layer, f"l-{span.label.id}")
     return (
         f'<span class="seg has-span {" ".join(classes.values())}" data-o="{browser_offset}" '
-        f'data-spans="{ids}">{escape(segment_text)}</span>'
+        f'data-spans="{ids}">{_shown(segment_text)}</span>'
     )
+
+
+def _shown(segment_text: str) -> Markup:
+    """The segment escaped for HTML. HTML parsers drop U+0000, which would shift every browser
+    offset after it: U+FFFD stands in for it, one UTF-16 unit like the character it shows."""
+    return escape(segment_text.replace("\x00", "\ufffd"))
 
 
 def label_styles(catalog: LabelCatalog) -> str:

@@ -93,3 +93,13 @@ def test_markup_in_a_text_is_shown_as_literal_characters(ui, page):
     assert spans == {"CLAIM": "<b>bold claim</b>", "PERSON": "Tags"}
     ui.click_text("<b>bold")
     expect(ui.panel.locator('[data-field="text"]')).to_have_text("<b>bold claim</b>")
+
+
+def test_a_nul_character_in_the_text_does_not_shift_offsets(ui, page):
+    # HTML parsers drop U+0000; the page shows U+FFFD in its place so the offsets still count it.
+    add_document(ui.server.app, "NUL \x00 in a text about Paris and Rome.", "nul")
+    ui.open("nul")
+    ui.create("GPE", "Paris", alt=True)
+    ui.create("CLAIM", "text about", alt=True)
+    spans = {span["label"]: span["text"] for span in ui.stored_spans("nul")}
+    assert spans == {"GPE": "Paris", "CLAIM": "text about"}
