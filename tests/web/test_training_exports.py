@@ -93,6 +93,18 @@ def test_label_maps_come_from_the_schema_and_are_the_same_in_every_split(runner,
             }
             assert tags <= set(manifest["tags"])
             assert manifest["tags"][:3] == ["O", "B-PERSON", "I-PERSON"]
+        if format_name == "spacy":
+            from annotator.formats import spacy_docbin
+
+            written = {
+                (span.layer, span.label)
+                for name in "ab"
+                for document in spacy_docbin.read(split_file(out, name))
+                for span in document.spans
+            }
+            labels = manifest["labels"]
+            assert written <= {(layer, n) for layer in labels for n in labels[layer]}
+            assert {"stance", "claim"} <= set(manifest["labels"])
 
 
 @pytest.mark.parametrize("format_name", WRITTEN_FORMATS)
