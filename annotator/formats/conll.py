@@ -48,6 +48,7 @@ from annotator.formats.conll_writing import document_text
 from annotator.formats.file_text import SNIFF_BYTES
 from annotator.formats.file_text import head_text
 from annotator.formats.file_text import physical_lines
+from annotator.formats.options import Option
 from annotator.formats.output import atomic_file
 from annotator.formats.overlaps import DEFAULT_LAYER
 from annotator.formats.overlaps import check_overlap_option
@@ -56,6 +57,7 @@ from annotator.formats.overlaps import document_name
 from annotator.formats.overlaps import overlap_reason
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.spec import FormatSpec
 from annotator.formats.tagging import take_options
 
 NAME = "conll"
@@ -135,3 +137,23 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
         if conflicts:  # all of them listed; the temporary file is removed
             raise FormatError(str(out), overlap_reason(conflicts, layer))
     return [out]
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="CoNLL-2003 / IOB1 / IOB2 / BILOU, one layer",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    suffixes=(".conll", ".iob"),
+    export_options=(
+        Option("layer", "The layer a token format writes.", "entity"),
+        Option("scheme", "The tagging scheme.", "iob2", ("iob2", "bilou")),
+        Option(
+            "overlap",
+            "Overlapping spans in the layer: fail, naming each, or keep the longest.",
+            "longest",
+            ("longest", "fail"),
+        ),
+    ),
+)

@@ -38,6 +38,7 @@ from annotator.formats.hf_rows import RowError
 from annotator.formats.hf_rows import row_tags
 from annotator.formats.hf_rows import row_text
 from annotator.formats.hf_rows import token_count
+from annotator.formats.options import Option
 from annotator.formats.output import atomic_file
 from annotator.formats.overlaps import DEFAULT_LAYER
 from annotator.formats.overlaps import check_overlap_option
@@ -47,6 +48,7 @@ from annotator.formats.overlaps import overlap_reason
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.spec import FormatSpec
 from annotator.formats.tagging import TagError
 from annotator.formats.tagging import decode_tags
 from annotator.formats.tagging import is_strict
@@ -228,3 +230,23 @@ def _row(out, index, name, document, layer, ids: dict, names: list, fixed: bool)
         "text": text,
         "offsets": list(map(list, zip(tagged.starts, tagged.ends, strict=True))),
     }
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="Hugging Face JSONL: tokens and ner_tags, with <name>.labels.json",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    import_options=(Option("labels", "The tag names, in id order.", offered=False),),
+    export_options=(
+        Option("layer", "The layer a token format writes.", "entity"),
+        Option(
+            "overlap",
+            "Overlapping spans in the layer: fail, naming each, or keep the longest.",
+            "longest",
+            ("longest", "fail"),
+        ),
+        Option("labels", "The label order of the tag ids.", offered=False),
+    ),
+)

@@ -34,12 +34,7 @@ FORMAT_MODULES = (
 @cache
 def specs() -> tuple[FormatSpec, ...]:
     """Every format, in recognition order."""
-    return tuple(_spec_of(importlib.import_module(path)) for path in FORMAT_MODULES)
-
-
-def _spec_of(module: ModuleType) -> FormatSpec:
-    """A module's SPEC (the token formats' until their modules declare one themselves)."""
-    return getattr(module, "SPEC", None) or _token_format_spec(module)
+    return tuple(importlib.import_module(path).SPEC for path in FORMAT_MODULES)
 
 
 def names() -> list[str]:
@@ -167,34 +162,3 @@ def _folder_files(folder: Path, format_name: str | None) -> list[tuple[Path, str
         if recognised is not None:
             found.append((path, recognised))
     return found
-
-
-def _token_format_spec(module: ModuleType) -> FormatSpec:
-    """Interim specs of the token formats, whose modules another change is rewriting."""
-    layer = Option("layer", "The layer a token format writes.", "entity")
-    overlap = Option(
-        "overlap",
-        "Overlapping spans in the layer: fail, naming each, or keep the longest.",
-        "longest",
-        ("longest", "fail"),
-    )
-    facts = {
-        "conll": dict(
-            description="CoNLL-2003 / IOB1 / IOB2 / BILOU, one layer",
-            suffixes=(".conll", ".iob"),
-            export_options=(
-                layer,
-                Option("scheme", "The tagging scheme.", "iob2", ("iob2", "bilou")),
-                overlap,
-            ),
-        ),
-        "hf": dict(
-            description="Hugging Face JSONL: tokens and ner_tags, with <name>.labels.json",
-            import_options=(Option("labels", "The tag names, in id order.", offered=False),),
-            export_options=(layer, overlap, Option("labels", "The tag names.", offered=False)),
-        ),
-        "spacy": dict(description="spaCy DocBin (needs the spacy extra)", suffixes=(".spacy",)),
-    }[module.NAME]
-    return FormatSpec(
-        name=module.NAME, sniff=module.sniff, reader=module.read, writer=module.write, **facts
-    )

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from operator import add
 from pathlib import Path
 
+from annotator.formats.options import Option
 from annotator.formats.output import replace_path
 from annotator.formats.output import staging_folder
 from annotator.formats.overlaps import document_name
@@ -42,6 +43,7 @@ from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 from annotator.formats.spacy_words import words_and_spaces
+from annotator.formats.spec import FormatSpec
 from annotator.formats.tagging import check_span
 from annotator.formats.tagging import take_options
 
@@ -238,3 +240,16 @@ def _span(doc, out: Path, name: str, span: Annotation):
         reason = f"{name}: span {span.label} [{span.start}, {span.end}) does not align to tokens"
         raise FormatError(str(out), reason)
     return made
+
+
+SPEC = FormatSpec(
+    name=NAME,
+    description="spaCy DocBin (needs the spacy extra)",
+    sniff=sniff,
+    reader=read,
+    writer=write,
+    suffixes=(".spacy",),
+    export_options=(
+        Option("docs_per_file", "Docs per DocBin file.", DOCS_PER_FILE, offered=False),
+    ),
+)
