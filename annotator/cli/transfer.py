@@ -185,8 +185,8 @@ def export(ctx: click.Context, format_name: str, out_path: str | None, split, se
         labels = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "documents")
         lines = f"{split_name}: {counts.get('documents', 0)} lines"
         click.echo(f"{lines}; {labels}" if labels else lines, err=True)
-    for item in dataset.dropped:
-        click.echo(f"overlap: {item}", err=True)
+    for item in dataset.dropped:  # spans left out or split, each named
+        click.echo(f"note: {item}", err=True)
     click.echo(f"manifest: {dataset.manifest}", err=True)
     for path in dataset.files:
         click.echo(str(path))

@@ -28,6 +28,8 @@ from sqlmodel import Session
 
 from annotator.formats import hf
 from annotator.formats import registry
+from annotator.formats.fragments import CONTIGUOUS_ONLY
+from annotator.formats.fragments import fragments_as_spans
 from annotator.formats.output import replace_path
 from annotator.formats.output import staging_folder
 from annotator.formats.overlaps import DEFAULT_LAYER
@@ -230,7 +232,10 @@ def _write(format_name, records, path: Path, options: dict, counting: _Counting)
     if format_name == "jsonl":
         write_jsonl(counting.records(records), path)
         return [path]
-    documents = counting.documents(documents_of(records))
+    documents = documents_of(records)
+    if format_name in CONTIGUOUS_ONLY:
+        documents = fragments_as_spans(documents, counting.dropped)
+    documents = counting.documents(documents)
     write = registry.module(format_name).write
     if format_name in FOLDER_OUTPUTS:  # written into a folder the user may keep other files in
         return list(write(documents, path, **options))
