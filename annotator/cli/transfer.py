@@ -114,6 +114,8 @@ def _echo_file_report(report: FileReport) -> None:
         f"{report.documents_existing} already there; {report.spans_added} spans added, "
         f"{report.spans_existing} already there; {report.suggestions_added} suggestions"
     )
+    for note in report.notes:  # merged texts, skipped zip members and links
+        click.echo(f"  {note}")
     if report.labels_added:
         click.echo(f"  labels added to the schema: {', '.join(report.labels_added)}")
     if report.kept:

@@ -6,8 +6,9 @@ TITLE_LENGTH = 200
 
 
 def content_hash(text: str) -> str:
-    """The hash that recognises a text imported twice."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The hash that recognises a text imported twice. A lone surrogate is hashed, not raised
+    on: the import's document check refuses it by file and line."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def title_of(text: str) -> str:

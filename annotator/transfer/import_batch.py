@@ -25,6 +25,9 @@ from annotator.models.base import utc_now
 from annotator.models.documents import Document
 from annotator.models.suggestions import Suggestion
 from annotator.schema.catalog import LabelCatalog
+from annotator.text.brief import brief
+from annotator.transfer.import_checks import SeenDocuments
+from annotator.transfer.import_checks import check_document
 from annotator.transfer.import_rows import SPAN_COLUMNS
 from annotator.transfer.import_rows import document_row
 from annotator.transfer.import_rows import span_rows
@@ -48,6 +51,9 @@ class FileReport:
     labels_added: list[str] = field(default_factory=list)
     # The documents this input added: a repeat of one of them is not "already there".
     added_ids: set[str] = field(default_factory=set, repr=False)
+    # Ids and texts this input gave, for refusing an id given two texts; notes its merges.
+    seen: SeenDocuments = field(default_factory=SeenDocuments, repr=False)
+    notes: list[str] = field(default_factory=list)  # said in the report: merges, skipped files
 
 
 @dataclass
@@ -71,14 +77,16 @@ def write_batch(context: BatchContext, batch: list[tuple[DocumentRecord, str]]) 
     suggestions: list[dict] = []
     statuses: dict[tuple[str, int], str] = {}
     for document, text_hash in batch:
+        check_document(document)
         document_id = id_by_hash.get(text_hash)
         if document_id is None:
-            document_id = _new_document_id(document, text_hash, taken_ids, new_rows)
+            document_id = _new_document_id(document, text_hash, taken_ids, new_rows, report)
             new_rows[document_id] = document_row(document, document_id, text_hash)
             report.documents_added += 1
             report.kept.update({key: len(items) for key, items in document.kept.items()})
         elif document_id not in report.added_ids:
             report.documents_existing += 1
+        _note_seen(report, document, document_id)
         suggestions.extend(suggestion_rows(document, document_id, catalog, context.source))
         if document.annotator is None and not document.spans and document.status in (None, "new"):
             continue
@@ -112,15 +120,31 @@ def _stored_documents(
 
 
 def _new_document_id(
-    document: DocumentRecord, text_hash: str, taken_ids: set[str], new_rows: dict
+    document: DocumentRecord,
+    text_hash: str,
+    taken_ids: set[str],
+    new_rows: dict,
+    report: FileReport,
 ) -> str:
     """The id a new document gets: its own, else one derived from its text."""
     document_id = document.id or f"doc-{text_hash[:16]}"
     if document_id in taken_ids or document_id in new_rows:
+        first = report.seen.first_place(document_id) or (
+            new_rows[document_id]["source"] if document_id in new_rows else "the database"
+        )
         raise FormatError(
-            document.where, f"document id '{document_id}' is already used by a different text"
+            document.where,
+            f"document id {brief(document_id)} is already used by a different text "
+            f"(at {first}); nothing of this input was written",
         )
     return document_id
+
+
+def _note_seen(report: FileReport, document: DocumentRecord, document_id: str) -> None:
+    """Remember where the input gave document_id; a text given a second id is merged (said)."""
+    merged = len(report.seen.merged)
+    report.seen.add(document, document_id)
+    report.notes.extend(report.seen.merged[merged:])
 
 
 def _annotator_id(context: BatchContext, name: str) -> int:

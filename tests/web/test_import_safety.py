@@ -2,6 +2,7 @@
 and never with a traceback or a 500."""
 
 import io
+import json
 
 import pytest
 
@@ -54,3 +55,123 @@ def test_deeply_nested_json_upload_is_refused_not_a_500(client):
     assert response.status_code < 500
     assert "JSON nested too deeply" in response.text
     assert total(client) == before
+
+
+def write_lines(path, *lines: str):
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (
+            '{"text": "a\\ud800b"}',
+            "lone.jsonl",
+            r"the text holds a lone surrogate (\ud800) at offset 1",
+        ),
+        ('{"text": "ok", "title": "\\udfff"}', "lone.jsonl", r"the title holds a lone surrogate"),
+        (
+            '{"text": "ok", "meta": {"k": "\\ud800"}}',
+            "lone.jsonl",
+            r"the meta holds a lone surrogate",
+        ),
+        ('[{"data": {"text": "Alpha\\ud800"}}]', "lone.json", "the text holds a lone surrogate"),
+        ('{"text": "x\\udc00y", "spans": []}', "lone.jsonl", "lone surrogate"),
+    ],
+    ids=["jsonl-text", "jsonl-title", "jsonl-meta", "label-studio", "prodigy"],
+)
+def test_a_lone_surrogate_is_refused_by_line(runner, client, tmp_path, content, name, expected):
+    before = total(client)
+    source = tmp_path / name
+    source.write_text(content + "\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1, result.output
+    assert str(source) in result.output and expected in result.output
+    assert "codec" not in result.output and "Usage" not in result.output
+    assert total(client) == before
+
+
+def test_one_id_with_two_texts_is_refused_naming_both_places(runner, client, tmp_path):
+    before = total(client)
+    source = write_lines(
+        tmp_path / "dup.jsonl",
+        '{"id": "x", "text": "Alpha one.", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}',
+        '{"id": "x", "text": "Beta two two.",'
+        ' "spans": [{"start": 5, "end": 8, "label": "PERSON"}]}',
+    )
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert f"{source}:2: document id 'x' is already used by a different text" in result.output
+    assert f"(at {source}:1)" in result.output
+    assert total(client) == before
+
+
+def test_two_brat_files_of_one_name_are_refused_naming_both(runner, client, tmp_path):
+    before = total(client)
+    for folder, text in (("a", "Alpha one."), ("b", "Beta two two.")):
+        (tmp_path / "corpus" / folder).mkdir(parents=True)
+        (tmp_path / "corpus" / folder / "x.txt").write_text(text)
+        (tmp_path / "corpus" / folder / "x.ann").write_text("T1\tPERSON 0 4\t" + text[:4] + "\n")
+    result = run(runner, "import", "--format", "brat", str(tmp_path / "corpus"))
+    assert result.exit_code == 1
+    assert "document id 'x' is already used by a different text" in result.output
+    assert "a/x" in result.output and "b/x" in result.output
+    assert total(client) == before
+
+
+def test_the_same_text_under_a_second_id_is_merged_and_said(runner, client, tmp_path):
+    source = write_lines(
+        tmp_path / "merge.jsonl",
+        '{"id": "x1", "text": "Merged text here."}',
+        '{"id": "y1", "text": "Merged text here.", "title": "Y"}',
+    )
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 0
+    assert "y1: same text as x1, merged into x1" in result.output
+
+
+@pytest.mark.parametrize(
+    "document_id",
+    ["a/b", "..", ".", "tab\there", "x" * 257, "back\\slash", ""],
+    ids=["slash", "dotdot", "dot", "control", "too-long", "backslash", "empty"],
+)
+def test_ids_the_pages_cannot_open_are_refused(runner, client, tmp_path, document_id):
+    before = total(client)
+    source = tmp_path / "ids.jsonl"
+    source.write_text(json.dumps({"id": document_id, "text": "Some text."}) + "\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert f"{source}:1: document id" in result.output
+    assert "a document id is 1 to 256 characters" in result.output
+    assert len(result.output) < 1000  # a long id is not echoed whole
+    assert total(client) == before
+
+
+def test_a_file_name_that_breaks_the_id_rule_is_refused(runner, client, tmp_path):
+    source = tmp_path / "tab\there.txt"  # the id would be "tab\there"
+    source.write_text("Some text.")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert "a document id is 1 to 256 characters" in result.output
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\r\n\t"], ids=["empty", "spaces", "breaks"])
+def test_an_empty_text_is_refused(runner, client, tmp_path, text):
+    before = total(client)
+    source = tmp_path / "empty.jsonl"
+    source.write_text(json.dumps({"text": text}) + "\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert f"{source}:1: the text is empty or only whitespace" in result.output
+    assert total(client) == before
+
+
+def test_a_text_over_the_limit_is_refused(runner, client, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_MAX_DOCUMENT_CHARS", "100")
+    source = tmp_path / "long.jsonl"
+    source.write_text(json.dumps({"text": "word " * 30}) + "\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert "the text has 150 characters, over the limit of 100 characters" in result.output
+    assert "ANNOTATOR_MAX_DOCUMENT_CHARS" in result.output

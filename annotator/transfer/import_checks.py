@@ -1,0 +1,94 @@
+"""What every imported document must be, whatever its format, checked before any of it is
+written: a text (not empty, not over the size limit, no lone surrogates), an id the web pages
+can open, and one text per id within an input.
+
+A lone surrogate (`"\\ud800"` escaped in JSON) is no character: UTF-8 cannot encode it, so the
+database write failed with a raw codec error naming no file. Ids go into URLs
+(`/documents/<document_id>`), which cannot hold a `/`, and into a String(256) column.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from dataclasses import field
+
+from annotator.formats.limits import DOCUMENT_CHARS
+from annotator.formats.records import DocumentRecord
+from annotator.formats.records import FormatError
+from annotator.text.brief import brief
+
+MAX_ID_CHARACTERS = 256
+ID_RULE = (
+    f"a document id is 1 to {MAX_ID_CHARACTERS} characters, without '/', '\\' or control "
+    "characters, and not '.' or '..'"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_IN_ID = re.compile("[/\\\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def id_problem(document_id: str) -> str | None:
+    """Why document_id breaks the id rule, or None when it follows it."""
+    if not document_id or len(document_id) > MAX_ID_CHARACTERS or document_id in (".", ".."):
+        return f"document id {brief(document_id)}: {ID_RULE}"
+    if _NOT_IN_ID.search(document_id) or _SURROGATE.search(document_id):
+        return f"document id {brief(document_id)}: {ID_RULE}"
+    return None
+
+
+def check_document(document: DocumentRecord) -> None:
+    """FormatError naming the document's file and line when it cannot be imported as it is."""
+    where = document.where
+    for name, value in (
+        ("text", document.text),
+        ("title", document.title),
+        ("annotator", document.annotator),
+    ):
+        surrogate = _SURROGATE.search(value) if isinstance(value, str) else None
+        if surrogate:
+            code = f"\\u{ord(surrogate.group()):04x}"
+            raise FormatError(
+                where,
+                f"the {name} holds a lone surrogate ({code}) at offset {surrogate.start()}, "
+                "which is not a character",
+            )
+    for name, value in (("meta", document.meta), ("kept", document.kept)):
+        surrogate = _SURROGATE.search(json.dumps(value, ensure_ascii=False)) if value else None
+        if surrogate:  # stored escaped, but every export writes UTF-8
+            code = f"\\u{ord(surrogate.group()):04x}"
+            raise FormatError(
+                where, f"the {name} holds a lone surrogate ({code}), which is not a character"
+            )
+    if document.id is not None:
+        problem = id_problem(document.id)
+        if problem:
+            raise FormatError(where, problem)
+    if not document.text.strip():
+        raise FormatError(where, "the text is empty or only whitespace")
+    limit = DOCUMENT_CHARS.value()
+    if len(document.text) > limit:
+        raise FormatError(
+            where,
+            f"the text has {len(document.text)} characters, over the limit of "
+            f"{DOCUMENT_CHARS.describe()}",
+        )
+
+
+@dataclass
+class SeenDocuments:
+    """The ids and texts one input has given so far, to refuse an id given two texts (naming
+    both places) and to report a text given under a second id (merged into the first)."""
+
+    where_by_id: dict[str, str] = field(default_factory=dict)
+    merged: list[str] = field(default_factory=list)
+
+    def first_place(self, document_id: str) -> str | None:
+        """Where this input first gave document_id, if it did."""
+        return self.where_by_id.get(document_id)
+
+    def add(self, document: DocumentRecord, stored_id: str) -> None:
+        """Note a document written (or merged) under stored_id."""
+        self.where_by_id.setdefault(stored_id, document.where)
+        if document.id is not None and document.id != stored_id:
+            note = f"{document.id}: same text as {stored_id}, merged into {stored_id}"
+            if note not in self.merged:
+                self.merged.append(note)
