@@ -17,6 +17,7 @@ from annotator.errors import AnnotationError
 from annotator.formats import registry
 from annotator.formats.records import FormatError
 from annotator.formats.spacy_docbin import SpacyMissing
+from annotator.text.brief import brief
 from annotator.transfer.dataset_export import export_dataset
 from annotator.transfer.exporting import default_export_path
 from annotator.transfer.importing import ImportOptions
@@ -101,6 +102,9 @@ def _save(upload, folder: Path) -> Path:
     return target
 
 
+EXPORT_CHOICES = ("format", "split", "seed", "layer", "scheme", "overlap")
+
+
 @bp.get("/export")
 def export_page():
     """The export form."""
@@ -116,10 +120,10 @@ def export_download():
     form = request.form
     format_name = form.get("format", "jsonl")
     if format_name not in registry.export_names():
-        raise AnnotationError(f"unknown export format '{format_name}'")
+        raise AnnotationError(f"unknown export format {brief(format_name)}")
     seed = form.get("seed") or "0"
     if not seed.lstrip("-").isdigit():
-        raise AnnotationError(f"seed must be a whole number, not '{seed}'")
+        raise AnnotationError(f"seed must be a whole number, not {brief(seed)}")
     target = default_export_path(current_app.config["EXPORTS_DIR"], format_name)
     writer = {
         "layer": form.get("layer") or "entity",
@@ -135,13 +139,19 @@ def export_download():
             split=form.get("split") or None,
             seed=int(seed),
             writer_options=writer,
-            command="web export: " + ", ".join(f"{k}={v}" for k, v in sorted(form.items())),
+            command=_export_command(form),
         )
     except (FormatError, ValueError, SpacyMissing) as error:
         raise AnnotationError(str(error)) from None
     bundle = target.with_name(target.name + ".zip")
     _zip(bundle, [*dataset.files, dataset.manifest], target.parent)
     return send_file(bundle, mimetype="application/zip", as_attachment=True)
+
+
+def _export_command(form) -> str:
+    """The export's choices as the manifest records them (never the form's CSRF token)."""
+    chosen = {key: form.get(key) for key in EXPORT_CHOICES if form.get(key)}
+    return "web export: " + ", ".join(f"{key}={value}" for key, value in sorted(chosen.items()))
 
 
 def _zip(bundle: Path, paths: list[Path], root: Path) -> None:

@@ -93,6 +93,15 @@ def test_export_zip_with_split_and_manifest(client):
     assert "Venezuela" in "".join(archive.read(n).decode() for n in names if n.endswith(".conll"))
 
 
+def test_the_manifest_records_the_choices_not_the_csrf_token(client):
+    form = {"format": "jsonl", "seed": "2", "csrf_token": "secret-token-value"}
+    with client.post("/export", data=form) as response:
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+    name = next(n for n in archive.namelist() if n.endswith("manifest.json"))
+    command = json.loads(archive.read(name))["command"]
+    assert command == "web export: format=jsonl, seed=2"
+
+
 def test_export_refuses_a_bad_choice(client):
     response = client.post("/export", data={"format": "pdf"}, headers=HX)
     assert response.status_code == 422 and "unknown export format" in response.text
