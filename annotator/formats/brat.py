@@ -30,6 +30,7 @@ from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 from annotator.formats.records import decode_utf8
 from annotator.formats.spec import FormatSpec
+from annotator.formats.zip_members import safe_members
 
 NAME = "brat"
 
@@ -73,10 +74,19 @@ def read(path: Path, *, skip_unsupported: bool = False) -> Iterator[DocumentReco
 
 
 def _read_zip(path: Path, skip: bool) -> Iterator[DocumentRecord]:
-    """Read the members of a zip archive, without extracting them."""
+    """Read the members of a zip archive, without extracting them, within the zip limits;
+    the members skipped (paths out of the archive, links) are noted on the first document."""
     try:
         with zipfile.ZipFile(path) as archive:
-            yield from _read_all(archive.namelist(), archive.read, lambda n: str(path / n), skip)
+            members, skipped = safe_members(archive, str(path))
+            names = [member.filename for member in members]
+            if skipped and not any(_wanted(name) for name in names):
+                raise FormatError(str(path), "; ".join(skipped))
+            documents = _read_all(names, archive.read, lambda n: str(path / n), skip)
+            for document in documents:
+                document.notes.extend(skipped)
+                skipped = []
+                yield document
     except zipfile.BadZipFile as err:
         raise FormatError(str(path), f"not a readable zip file ({err})") from err
 

@@ -60,6 +60,7 @@ from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 from annotator.formats.records import decode_utf8
 from annotator.formats.spec import FormatSpec
+from annotator.formats.zip_members import safe_members
 
 NAME = "doccano"
 _SNIFF_RECORDS = 5
@@ -103,7 +104,7 @@ def _sniff_whole(path: Path) -> bool:
 def _sniff_zip(path: Path) -> bool:
     """True when every .jsonl member of the zip looks like doccano."""
     with zipfile.ZipFile(path) as archive:
-        members = _zip_members(archive)
+        members = _zip_members(archive, str(path), [])
         return bool(members) and all(_sniff_records(archive.open(member)) for member in members)
 
 
@@ -137,14 +138,19 @@ def read(
 
     Options: `offsets` (see the module docstring); `column_data` / `column_label`, the column
     names chosen in doccano's import dialog (default "text" and "label")."""
-    for name, opener, annotator in _sources(Path(path)):
+    skipped: list[str] = []  # zip members not read, said on the next document
+    for name, opener, annotator in _sources(Path(path), skipped):
         for number, record in _records(opener, name):
             record = renamed(record, column_data, column_label)
-            yield document_of(record, name, number, annotator, offsets)
+            document = document_of(record, name, number, annotator, offsets)
+            document.notes.extend(skipped)
+            skipped.clear()
+            yield document
 
 
-def _sources(path: Path) -> Iterator[tuple[str, _Opener, str | None]]:
-    """(name for messages, how to open it, annotator) of each JSONL file behind path."""
+def _sources(path: Path, skipped: list[str]) -> Iterator[tuple[str, _Opener, str | None]]:
+    """(name for messages, how to open it, annotator) of each JSONL file behind path; zip
+    members not read (paths out of the archive, links) are added to skipped."""
     if path.is_dir():
         files = sorted(path.glob("*.jsonl"))
         if not files:
@@ -153,9 +159,9 @@ def _sources(path: Path) -> Iterator[tuple[str, _Opener, str | None]]:
             yield str(file), lambda file=file: file.open("rb"), _annotator_of(file.name)
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            members = _zip_members(archive)
+            members = _zip_members(archive, str(path), skipped)
             if not members:
-                raise FormatError(str(path), "no .jsonl files in this zip")
+                raise FormatError(str(path), "; ".join([*skipped, "no .jsonl files in this zip"]))
             for member in members:
                 opener = lambda member=member: archive.open(member)  # noqa: E731
                 yield f"{path}!{member}", opener, _annotator_of(member)
@@ -187,13 +193,11 @@ def _whole_text(opener: _Opener, name: str) -> str:
         return decode_utf8(handle.read(), name)
 
 
-def _zip_members(archive: zipfile.ZipFile) -> list[str]:
-    """The .jsonl files of a zip, in name order."""
-    return sorted(
-        info.filename
-        for info in archive.infolist()
-        if not info.is_dir() and info.filename.lower().endswith(".jsonl")
-    )
+def _zip_members(archive: zipfile.ZipFile, name: str, skipped: list[str]) -> list[str]:
+    """The .jsonl files of a zip an import may read (see zip_members), in name order."""
+    members, unsafe = safe_members(archive, name)
+    skipped.extend(unsafe)
+    return sorted(info.filename for info in members if info.filename.lower().endswith(".jsonl"))
 
 
 def _annotator_of(file_name: str) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.formats.limits import LINE_BYTES
 from annotator.formats.records import FormatError
 from annotator.formats.records import decode_utf8
 
@@ -31,6 +32,8 @@ def parse_lines(lines: Iterable[bytes], name: str) -> Iterator[tuple[int, object
     (or 'name: not UTF-8 (byte ... at position P)', P counted from the start of the file)."""
     loads = json.loads
     position = 0
+    if hasattr(lines, "readline"):
+        lines = bounded_lines(lines, name)
     for number, raw in enumerate(lines, start=1):
         if raw.isspace() or not raw:
             position += len(raw)
@@ -43,6 +46,21 @@ def parse_lines(lines: Iterable[bytes], name: str) -> Iterator[tuple[int, object
             raise FormatError(name, f"not JSON ({error.msg})", number) from None
         except RecursionError:
             raise FormatError(name, TOO_DEEP, number) from None
+
+
+def bounded_lines(handle: BinaryIO, name: str) -> Iterator[bytes]:
+    """The lines behind a binary handle, each at most ANNOTATOR_MAX_LINE_BYTES long; a longer
+    one is refused by line before it is read whole (a 50 MB line was a 50 MB error message)."""
+    limit = LINE_BYTES.value()
+    readline = handle.readline
+    number = 0
+    while raw := readline(limit + 1):
+        number += 1
+        if len(raw) > limit and not (len(raw) == limit + 1 and raw.endswith(b"\n")):
+            raise FormatError(
+                name, f"the line is longer than the limit of {LINE_BYTES.describe()}", number
+            )
+        yield raw
 
 
 def head_records(handle: BinaryIO, count: int) -> list | None:

@@ -57,6 +57,7 @@ class DocumentRecord:
     # verbatim so nothing is lost: {"relations": [...], "attributes": [...], ...}.
     kept: dict = field(default_factory=dict)
     where: str = ""  # "file:line" for messages
+    notes: list[str] = field(default_factory=list)  # for the import report: skipped members
     source: str = ""  # the file name it came from
 
 

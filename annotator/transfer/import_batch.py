@@ -87,6 +87,7 @@ def write_batch(context: BatchContext, batch: list[tuple[DocumentRecord, str]]) 
         elif document_id not in report.added_ids:
             report.documents_existing += 1
         _note_seen(report, document, document_id)
+        report.notes.extend(document.notes)
         suggestions.extend(suggestion_rows(document, document_id, catalog, context.source))
         if document.annotator is None and not document.spans and document.status in (None, "new"):
             continue

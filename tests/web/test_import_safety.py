@@ -3,6 +3,7 @@ and never with a traceback or a 500."""
 
 import io
 import json
+import zipfile
 
 import pytest
 
@@ -175,3 +176,71 @@ def test_a_text_over_the_limit_is_refused(runner, client, tmp_path, monkeypatch)
     assert result.exit_code == 1
     assert "the text has 150 characters, over the limit of 100 characters" in result.output
     assert "ANNOTATOR_MAX_DOCUMENT_CHARS" in result.output
+
+
+def brat_zip(path, members: dict[str, str | bytes]):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_a_zip_bomb_is_refused_naming_member_and_limit(runner, client, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_MAX_ZIP_RATIO", "50")
+    before = total(client)
+    source = brat_zip(tmp_path / "bomb.zip", {"x.txt": "a" * (4 * 2**20), "x.ann": ""})
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert "member 'x.txt' unpacks to" in result.output
+    assert "ANNOTATOR_MAX_ZIP_RATIO" in result.output
+    assert total(client) == before
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("ANNOTATOR_MAX_ZIP_MEMBER_BYTES", "100", "member 'x.txt' unpacks to 200 bytes"),
+        ("ANNOTATOR_MAX_ZIP_TOTAL_BYTES", "150", "the zip unpacks to more than the limit of 150"),
+        ("ANNOTATOR_MAX_ZIP_MEMBERS", "1", "the zip has 2 members, over the limit of 1"),
+    ],
+    ids=["member", "total", "count"],
+)
+def test_zip_limits(runner, client, tmp_path, monkeypatch, variable, value, expected):
+    monkeypatch.setenv(variable, value)
+    before = total(client)
+    source = brat_zip(tmp_path / "corpus.zip", {"x.txt": "word " * 40, "x.ann": ""})
+    result = run(runner, "import", "--format", "brat", str(source))
+    assert result.exit_code == 1
+    assert expected in result.output and variable in result.output
+    assert total(client) == before
+
+
+def test_zip_members_out_of_the_archive_are_skipped_and_said(runner, client, tmp_path):
+    source = brat_zip(
+        tmp_path / "corpus.zip",
+        {
+            "../evil.txt": "Evil text.",
+            "/abs.txt": "Absolute text.",
+            "good.txt": "Good text.",
+            "good.ann": "T1\tPERSON 0 4\tGood\n",
+        },
+    )
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 0, result.output
+    assert "skipped member '../evil.txt': its path leads out of the archive" in result.output
+    assert "skipped member '/abs.txt'" in result.output
+    assert client.get("/api/documents/good").status_code == 200
+    assert client.get("/api/documents/evil").status_code == 404
+
+
+def test_a_line_over_the_limit_is_refused_by_line(runner, client, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_MAX_LINE_BYTES", "1000")
+    before = total(client)
+    source = write_lines(
+        tmp_path / "long.jsonl", '{"text": "ok"}', json.dumps({"text": "a" * 3000})
+    )
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert f"{source}:2: the line is longer than the limit of 1000 bytes" in result.output
+    assert len(result.output) < 1000
+    assert total(client) == before
