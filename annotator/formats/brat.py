@@ -57,10 +57,12 @@ def read(path: Path, *, skip_unsupported: bool = False) -> Iterator[DocumentReco
     path = Path(path)
     skip = skip_unsupported
     if path.is_dir():
-        names = [name for name, _ in files_below(path) if _wanted(name)]
-        yield from _read_all(
+        skipped: list[str] = []
+        names = [name for name, _ in files_below(path, skipped) if _wanted(name)]
+        documents = _read_all(
             names, lambda n: (path / n).read_bytes(), lambda n: str(path / n), skip
         )
+        yield from _noted(documents, skipped, str(path))
     elif path.suffix == ".zip":
         yield from _read_zip(path, skip)
     elif path.suffix == ".ann" and path.is_file():
@@ -80,15 +82,23 @@ def _read_zip(path: Path, skip: bool) -> Iterator[DocumentRecord]:
         with zipfile.ZipFile(path) as archive:
             members, skipped = safe_members(archive, str(path))
             names = [member.filename for member in members]
-            if skipped and not any(_wanted(name) for name in names):
-                raise FormatError(str(path), "; ".join(skipped))
             documents = _read_all(names, archive.read, lambda n: str(path / n), skip)
-            for document in documents:
-                document.notes.extend(skipped)
-                skipped = []
-                yield document
+            yield from _noted(documents, skipped, str(path))
     except zipfile.BadZipFile as err:
         raise FormatError(str(path), f"not a readable zip file ({err})") from err
+
+
+def _noted(
+    documents: Iterator[DocumentRecord], skipped: list[str], name: str
+) -> Iterator[DocumentRecord]:
+    """The documents, the first carrying the notes on what was skipped (for the report);
+    FormatError when everything was skipped, so the skips are said and not a silent 0."""
+    for document in documents:
+        document.notes.extend(skipped)
+        skipped = []
+        yield document
+    if skipped:
+        raise FormatError(name, "; ".join(skipped))
 
 
 def _wanted(name: str) -> bool:

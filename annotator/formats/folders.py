@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def files_below(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
+def files_below(
+    folder: Path, skipped: list[str] | None = None
+) -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to folder with "/" separators, entry) of every file below folder, in no
-    particular order; symbolic links to folders are not followed."""
+    particular order; symbolic links to folders are not followed, and a link to a file outside
+    the folder is passed over (noted in skipped, when given): an import reads what was given."""
+    root = os.path.realpath(folder)
     pending = [("", os.fspath(folder))]
     while pending:
         prefix, directory = pending.pop()
@@ -17,4 +21,15 @@ def files_below(folder: Path) -> Iterator[tuple[str, os.DirEntry]]:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", entry.path))
                 elif entry.is_file():
+                    if entry.is_symlink() and not _inside(entry.path, root):
+                        if skipped is not None:
+                            skipped.append(
+                                f"{entry.path}: skipped, a link to a file outside the folder"
+                            )
+                        continue
                     yield prefix + entry.name, entry
+
+
+def _inside(path: str, root: str) -> bool:
+    """Whether path, its links resolved, is root or below it."""
+    return os.path.commonpath([os.path.realpath(path), root]) == root

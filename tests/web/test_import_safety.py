@@ -244,3 +244,30 @@ def test_a_line_over_the_limit_is_refused_by_line(runner, client, tmp_path, monk
     assert f"{source}:2: the line is longer than the limit of 1000 bytes" in result.output
     assert len(result.output) < 1000
     assert total(client) == before
+
+
+def test_links_out_of_an_imported_folder_are_skipped_and_said(runner, client, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Secret text.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Good text.")
+    (corpus / "good.ann").write_text("T1\tPERSON 0 4\tGood\n")
+    (corpus / "leak.txt").symlink_to(outside)
+    result = run(runner, "import", "--format", "brat", str(corpus))
+    assert result.exit_code == 0, result.output
+    assert f"{corpus / 'leak.txt'}: skipped, a link to a file outside the folder" in result.output
+    assert client.get("/api/documents/leak").status_code == 404
+
+
+def test_a_folder_of_only_outside_links_is_refused_not_silently_empty(runner, client, tmp_path):
+    outside = tmp_path / "secret.ann"
+    outside.write_text("")
+    (tmp_path / "secret.txt").write_text("Secret text.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "leak.ann").symlink_to(outside)
+    (corpus / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    result = run(runner, "import", "--format", "brat", str(corpus))
+    assert result.exit_code == 1
+    assert "skipped, a link to a file outside the folder" in result.output
