@@ -1,5 +1,6 @@
 """The web import and export pages: the same choices as `annotator import` and `export`."""
 
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -9,7 +10,6 @@ from flask import current_app
 from flask import render_template
 from flask import request
 from flask import send_file
-from werkzeug.utils import secure_filename
 
 from annotator.db.session import engine_of
 from annotator.db.session import get_session
@@ -53,11 +53,11 @@ def import_upload():
         raise AnnotationError("choose one or more files to import")
     options = _import_options()
     with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
-        paths = [_save(upload, Path(folder)) for upload in uploads]
+        paths = [_save(upload, Path(folder), index) for index, upload in enumerate(uploads)]
         try:
             report = import_paths(engine_of(current_app), paths, options)
         except ValueError as error:  # FormatError, SchemaError, an option the format refuses
-            message = str(error).replace(folder + "/", "")
+            message = re.sub(re.escape(folder) + r"/\d+/", "", str(error))
             unsupported = "--skip-unsupported" in message
             return _import_result(None, message, unsupported), 422
     return _import_result(report, None, False)
@@ -94,10 +94,17 @@ def _import_options() -> ImportOptions:
     )
 
 
-def _save(upload, folder: Path) -> Path:
-    """Store one upload under a safe name (a zip stays a zip: brat reads it as a folder)."""
-    name = secure_filename(upload.filename) or "upload"
-    target = folder / name
+def _save(upload, folder: Path, index: int) -> Path:
+    """Store one upload in a folder of its own under the name the user gave it (without any
+    folder part): the name becomes the document id, so `ä.txt` stays `ä`, and two uploads can
+    no longer become one file (secure_filename made `ä.txt` and `a.txt` both `a.txt`)."""
+    name = re.split(r"[/\\]", upload.filename)[-1]
+    if name in ("", ".", "..") or "\x00" in name:
+        name = "upload"
+    if len(name.encode("utf-8", "surrogatepass")) > 255:
+        raise AnnotationError(f"the file name {brief(name)} is longer than 255 bytes")
+    target = folder / str(index) / name
+    target.parent.mkdir()
     upload.save(target)
     return target
 

@@ -271,3 +271,23 @@ def test_a_folder_of_only_outside_links_is_refused_not_silently_empty(runner, cl
     result = run(runner, "import", "--format", "brat", str(corpus))
     assert result.exit_code == 1
     assert "skipped, a link to a file outside the folder" in result.output
+
+
+def test_uploads_keep_their_names_and_do_not_collide(client):
+    response = upload(client, [("ä.txt", b"Umlaut text."), ("a.txt", b"Plain text.")])
+    assert response.status_code == 200, response.text
+    assert client.get("/api/documents/ä").json["text"] == "Umlaut text."
+    assert client.get("/api/documents/a").json["text"] == "Plain text."
+
+
+def test_an_upload_named_with_a_folder_keeps_only_its_name(client):
+    response = upload(client, [("../../etc/x.txt", b"Some text.")])
+    assert response.status_code == 200, response.text
+    assert client.get("/api/documents/x").json["text"] == "Some text."
+
+
+def test_an_upload_refusal_does_not_show_the_temporary_folder(client):
+    response = upload(client, [("empty.jsonl", b'{"text": " "}\n')])
+    assert response.status_code == 422
+    assert "empty.jsonl:1: the text is empty or only whitespace" in response.text
+    assert "annotator-upload-" not in response.text
