@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from itertools import chain
+from itertools import compress
 from operator import add
+from operator import not_
 from pathlib import Path
 
 from annotator.formats.file_text import text_chunks
@@ -190,7 +192,7 @@ def _document(path: Path, sentences: list[Sentence], strict: bool) -> DocumentRe
     ends = list(map(add, starts, lengths))
     text = "\n".join(" ".join(sentence.words) for sentence in sentences)
     meta = {}
-    if not (is_simple(text) and simple_words(text) == words):
+    if not (is_simple(text) and _are_our_tokens(words)):
         meta[TOKEN_OFFSETS] = list(map(list, zip(starts, ends, strict=True)))
     return DocumentRecord(
         text=text,
@@ -198,6 +200,13 @@ def _document(path: Path, sentences: list[Sentence], strict: bool) -> DocumentRe
         meta=meta,
         where=f"{path}:{sentences[0].line}",
     )
+
+
+def _are_our_tokens(words: list[str]) -> bool:
+    """Whether our tokenizer finds exactly these words in them joined by spaces (a simple
+    text). A word of word characters only is one token, so only the others are tokenized."""
+    others = list(compress(words, map(not_, map(str.isalnum, words))))
+    return simple_words(" ".join(others)) == others
 
 
 def _spans(

@@ -3,7 +3,6 @@ tag names (see `annotator.formats.hf` for the format). Checks run over whole lis
 only a row that fails them is walked token by token, to say which token is wrong."""
 
 from collections.abc import Sequence
-from itertools import chain
 from operator import sub
 
 TAGS_KEY = "ner_tags"
@@ -73,12 +72,14 @@ def _offsets_fit(text: str, tokens: list[str], offsets: list) -> bool:
     length is end - start and text has it at start); _offset says what is wrong if not."""
     if not offsets:
         return True
-    if set(map(type, offsets)) != {list} or set(map(len, offsets)) != {2}:
+    if set(map(type, offsets)) != {list}:
         return False
-    flat = list(chain.from_iterable(offsets))
-    if set(map(type, flat)) != {int}:
+    try:  # one tuple of starts and one of ends, unless a pair is not two items
+        starts, ends = zip(*offsets, strict=True)
+    except ValueError:
         return False
-    starts, ends = flat[0::2], flat[1::2]
+    if set(map(type, starts)) != {int} or set(map(type, ends)) != {int}:
+        return False
     if min(starts) < 0 or max(ends) > len(text):
         return False
     if list(map(sub, ends, starts)) != list(map(len, tokens)):
