@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
+from annotator.formats.scores import checked_score
 from annotator.text.offsets import BrowserOffsets
 from annotator.text.offsets import OffsetError
 from annotator.text.offsets import utf16_offsets
@@ -195,11 +196,11 @@ def _region(item: dict, target: _RegionTarget, score: object) -> list[Annotation
         raise TaskError(f'{ref} needs a non-empty list of "labels"')
     start, end = _offsets(value, text, target.unit, ref)
     _check_region_text(value, text, start, end, target.key, ref, item)
-    number = score if isinstance(score, int | float) and not isinstance(score, bool) else None
-    return [
-        Annotation(start, end, label, score=None if number is None else float(number), ref=ref)
-        for label in labels
-    ]
+    try:
+        number = checked_score(score)
+    except ValueError as error:
+        raise TaskError(f"{ref}: {error}") from None
+    return [Annotation(start, end, label, score=number, ref=ref) for label in labels]
 
 
 def _offsets(value: dict, text: str, unit: str, ref: str) -> tuple[int, int]:

@@ -109,11 +109,14 @@ def _annotations(items: object, key: str, name: str, number: int) -> list[Annota
 
 
 def _fragments(value: object, name: str, number: int) -> tuple[tuple[int, int], ...]:
-    """A discontinuous span's [[start, end], ...]."""
+    """A discontinuous span's [[start, end], ...], offsets whole numbers (a float or a string
+    is refused, not rounded by int())."""
     try:
-        fragments = tuple((int(start), int(end)) for start, end in value)
+        fragments = tuple((start, end) for start, end in value)
     except (TypeError, ValueError):
-        raise FormatError(name, '"fragments" must be [[start, end], ...]', number) from None
+        fragments = ()
+    if not fragments or not all(type(a) is int and type(b) is int for a, b in fragments):
+        raise FormatError(name, '"fragments" must be [[start, end], ...] of whole numbers', number)
     return fragments
 
 

@@ -7,9 +7,11 @@ from annotator.errors import AnnotationError
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
+from annotator.formats.scores import checked_score
 from annotator.models.annotations import Status
 from annotator.models.suggestions import SuggestionStatus
 from annotator.schema.catalog import LabelCatalog
+from annotator.text.brief import brief
 from annotator.text.document_text import title_of
 
 # Span rows of a bulk insert are tuples in this order (the fast path in db.insert_plain_rows).
@@ -69,15 +71,27 @@ def span_rows(
 
 
 def _check_own_text(document: DocumentRecord, index: int, span: Annotation) -> None:
-    """A span that carries its text must match the document there."""
-    if span.text is None or span.fragments:
+    """A span that carries its text must match the document there. A discontinuous span's
+    text is its whole extent (what our export writes) or its fragments' texts joined by a
+    space (what brat writes in its .ann)."""
+    if span.text is None:
         return
     marked = document.text[span.start : span.end]
+    if span.fragments:
+        pieces = " ".join(document.text[start:end] for start, end in span.fragments)
+        if span.text in (marked, pieces):
+            return
+        raise FormatError(
+            document.where,
+            f"{span.ref or f'span {index}'}: text {brief(span.text)} matches neither the text "
+            f"at [{span.start}, {span.end}): {brief(marked)} nor its fragments joined by a "
+            f"space: {brief(pieces)}",
+        )
     if span.text != marked:
         raise FormatError(
             document.where,
-            f"{span.ref or f'span {index}'}: text {span.text!r} does not match the text at "
-            f"[{span.start}, {span.end}): {marked!r}",
+            f"{span.ref or f'span {index}'}: text {brief(span.text)} does not match the text at "
+            f"[{span.start}, {span.end}): {brief(marked)}",
         )
 
 
@@ -127,7 +141,7 @@ def suggestion_rows(
                     "text": text[start:end],
                     "fragments": [list(piece) for piece in fragments] if fragments else None,
                     "source": annotation.source or source,
-                    "score": annotation.score,
+                    "score": _score(document, annotation, index),
                     # the status a file gives a suggestion (our own export does), else the default
                     "status": annotation.status
                     if annotation.status in _SUGGESTION_STATUSES
@@ -135,6 +149,15 @@ def suggestion_rows(
                 }
             )
     return rows
+
+
+def _score(document: DocumentRecord, annotation: Annotation, index: int) -> float | None:
+    """A suggestion's score, a finite number or None; FormatError naming the line if not."""
+    try:
+        return checked_score(annotation.score)
+    except ValueError as error:
+        ref = annotation.ref or f"suggestion {index}"
+        raise FormatError(document.where, f"{ref}: {error}") from None
 
 
 def status_of(document: DocumentRecord, *, has_spans: bool) -> str:

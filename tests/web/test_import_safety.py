@@ -291,3 +291,85 @@ def test_an_upload_refusal_does_not_show_the_temporary_folder(client):
     assert response.status_code == 422
     assert "empty.jsonl:1: the text is empty or only whitespace" in response.text
     assert "annotator-upload-" not in response.text
+
+
+DISCONTINUOUS = "Bank of big America"  # fragments "Bank" [0, 4) and "America" [12, 19)
+
+
+@pytest.mark.parametrize(
+    ("own_text", "accepted"),
+    [
+        ("Bank of big America", True),  # the whole extent: what our export writes
+        ("Bank America", True),  # the fragments joined by a space: what brat writes
+        ("Totally different", False),
+    ],
+    ids=["extent", "joined", "wrong"],
+)
+def test_a_discontinuous_span_text_is_checked(runner, client, tmp_path, own_text, accepted):
+    before = total(client)
+    span = {"start": 0, "end": 19, "label": "ORG", "text": own_text}
+    span["fragments"] = [[0, 4], [12, 19]]
+    source = tmp_path / "frag.jsonl"
+    source.write_text(json.dumps({"id": "frag", "text": DISCONTINUOUS, "spans": [span]}) + "\n")
+    result = run(runner, "import", str(source))
+    if accepted:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1
+        assert f"{source}:1: span 0: text 'Totally different' matches neither" in result.output
+        assert total(client) == before
+
+
+@pytest.mark.parametrize(
+    "fragments", [[[0.0, 4], [12, 19]], [["0", "4"], [12, 19]], [[0, 4.7], [12, 19]]]
+)
+def test_fragments_must_be_whole_numbers(runner, client, tmp_path, fragments):
+    before = total(client)
+    span = {"start": 0, "end": 19, "label": "ORG", "fragments": fragments}
+    source = tmp_path / "frag.jsonl"
+    source.write_text(json.dumps({"id": "frag", "text": DISCONTINUOUS, "spans": [span]}) + "\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert f'{source}:1: "fragments" must be [[start, end], ...] of whole numbers' in result.output
+    assert total(client) == before
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [
+        ("1e999", "inf"),
+        ("NaN", "nan"),
+        ('"high"', "'high'"),
+        ("-Infinity", "-inf"),
+        ("true", "True"),
+    ],
+    ids=["overflow", "nan", "string", "minus-infinity", "bool"],
+)
+def test_a_suggestion_score_must_be_a_finite_number(runner, client, tmp_path, score, shown):
+    before = total(client)
+    source = tmp_path / "scores.jsonl"
+    suggestion = '{"start": 0, "end": 4, "label": "ORG", "score": ' + score + "}"
+    source.write_text('{"id": "s", "text": "Bank text.", "suggestions": [' + suggestion + "]}\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1, result.output
+    assert f"{source}:1: suggestion 0: score {shown} is not a finite number" in result.output
+    assert "Traceback" not in result.output
+    assert total(client) == before
+
+
+def test_a_label_studio_prediction_score_must_be_finite(runner, client, tmp_path):
+    before = total(client)
+    region = {
+        "id": "r1",
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 0, "end": 4, "labels": ["ORG"]},
+    }
+    task = '[{"data": {"text": "Bank text."}, "predictions": [{"score": 1e999, "result": [%s]}]}]'
+    source = tmp_path / "tasks.json"
+    source.write_text(task % json.dumps(region))
+    result = run(runner, "import", "--format", "label-studio", str(source))
+    assert result.exit_code == 1, result.output
+    assert "region r1: score inf is not a finite number" in result.output
+    assert total(client) == before
