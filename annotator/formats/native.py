@@ -18,6 +18,8 @@ from annotator.formats.records import FormatError
 from annotator.formats.spec import FormatSpec
 
 NAME = "jsonl"
+# A record's keys; others are kept in meta.kept["fields"], counted in the report, not dropped.
+_KEYS = frozenset(("id", "title", "text", "meta", "annotator", "status", "spans", "suggestions"))
 _PEEK_LINES = 5
 
 
@@ -58,7 +60,9 @@ def _document(record: object, name: str, number: int, source: str) -> DocumentRe
     for key in ("id", "title", "annotator", "status"):
         if record.get(key) is not None and not isinstance(record[key], str):
             raise FormatError(name, f'"{key}" must be a string', number)
+    unknown = {key: value for key, value in record.items() if key not in _KEYS}
     return DocumentRecord(
+        kept={"fields": [{key: value} for key, value in unknown.items()]} if unknown else {},
         text=text,
         id=record.get("id"),
         title=record.get("title"),
@@ -102,9 +106,13 @@ def _annotations(items: object, key: str, name: str, number: int) -> list[Annota
         layer, score = item.get("layer"), item.get("score")
         if key == "suggestions":
             source, status = item.get("source"), item.get("status")
-            append(Annotation(start, end, label, fragments, layer, score, "", text, source, status))
+            annotation = Annotation(
+                start, end, label, fragments, layer, score, "", text, source, status
+            )
         else:
-            append(Annotation(start, end, label, fragments, layer, score, "", text))
+            annotation = Annotation(start, end, label, fragments, layer, score, "", text)
+        annotation.layer_stated = layer is not None
+        append(annotation)
     return result
 
 

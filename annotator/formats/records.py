@@ -38,6 +38,8 @@ class Annotation:
     text: str | None = None  # the file's own copy of the span's text, checked on import
     source: str | None = None  # for suggestions: who proposed it (a model, a pattern file)
     status: str | None = None  # for suggestions: pending, accepted or rejected
+    # The file states the layer for this span (our JSONL): it must be the label's layer.
+    layer_stated: bool = False
 
 
 @dataclass

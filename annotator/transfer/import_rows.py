@@ -49,6 +49,7 @@ def span_rows(
     fragments_of = {}
     for index, span in enumerate(document.spans):
         label = catalog.by_name[span.label]
+        _check_layer(document, index, span, label.layer)
         if (span.start, span.end, label.id) in stored:
             continue
         _check_own_text(document, index, span)
@@ -68,6 +69,18 @@ def span_rows(
         else:
             rows.append((document_id, annotator_id, label.id, start, end, text[start:end]))
     return rows
+
+
+def _check_layer(
+    document: DocumentRecord, index: int, span: Annotation, layer: str, what: str = "span"
+) -> None:
+    """A span whose file states its layer must name its label's layer (not silently ignored)."""
+    if span.layer_stated and span.layer != layer:
+        raise FormatError(
+            document.where,
+            f"{span.ref or f'{what} {index}'}: layer {brief(span.layer)} is not the layer of "
+            f"label {brief(span.label)}, which is {layer!r}",
+        )
 
 
 def _check_own_text(document: DocumentRecord, index: int, span: Annotation) -> None:
@@ -125,6 +138,8 @@ def suggestion_rows(
     for annotations, status in batches:
         for index, annotation in enumerate(annotations):
             start, end = annotation.start, annotation.end
+            label = catalog.by_name[annotation.label]
+            _check_layer(document, index, annotation, label.layer, "suggestion")
             if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
                 raise FormatError(
                     document.where,
@@ -135,7 +150,7 @@ def suggestion_rows(
             rows.append(
                 {
                     "document_id": document_id,
-                    "label_id": catalog.by_name[annotation.label].id,
+                    "label_id": label.id,
                     "start": start,
                     "end": end,
                     "text": text[start:end],

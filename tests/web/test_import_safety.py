@@ -373,3 +373,29 @@ def test_a_label_studio_prediction_score_must_be_finite(runner, client, tmp_path
     assert result.exit_code == 1, result.output
     assert "region r1: score inf is not a finite number" in result.output
     assert total(client) == before
+
+
+@pytest.mark.parametrize("key", ["spans", "suggestions"])
+def test_a_span_on_another_layer_than_its_label_is_refused(runner, client, tmp_path, key):
+    before = total(client)
+    span = {"start": 0, "end": 4, "label": "PERSON", "layer": "stance"}
+    source = tmp_path / "layer.jsonl"
+    source.write_text(json.dumps({"id": "layer", "text": "Mary spoke.", key: [span]}) + "\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1, result.output
+    assert f"{source}:1: {key[:-1]} 0: layer 'stance' is not the layer of label 'PERSON'" in (
+        result.output
+    )
+    assert "which is 'entity'" in result.output
+    assert total(client) == before
+
+
+def test_unknown_keys_are_kept_in_meta_and_counted(runner, client, tmp_path):
+    source = tmp_path / "extra.jsonl"
+    record = {"id": "extra", "text": "Extra keys.", "url": "https://example.org", "lang": "en"}
+    source.write_text(json.dumps(record) + "\n")
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 0, result.output
+    assert "kept in the documents' metadata: 2 fields" in result.output
+    kept = client.get("/api/documents/extra").json["meta"]["kept"]
+    assert kept == {"fields": [{"url": "https://example.org"}, {"lang": "en"}]}
