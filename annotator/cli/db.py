@@ -5,7 +5,6 @@ that is behind until `annotator db upgrade` has run.
 """
 
 import click
-from alembic.util import CommandError
 from sqlalchemy.engine import Engine
 
 from annotator.config import default_database_url
@@ -41,7 +40,7 @@ def upgrade(ctx: click.Context) -> None:
     engine = _engine(ctx)
     try:
         before, after = upgrade_database(engine)
-    except (DatabaseVersionError, CommandError) as error:
+    except DatabaseVersionError as error:
         raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()
@@ -72,7 +71,7 @@ def revision(ctx: click.Context, message: str) -> None:
     engine = _engine(ctx)
     try:
         path = new_revision(engine, message)
-    except CommandError as error:
+    except DatabaseVersionError as error:
         raise click.ClickException(str(error)) from None
     finally:
         engine.dispose()

@@ -16,10 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData
 from sqlalchemy import inspect
 from sqlalchemy import text
@@ -30,7 +26,11 @@ from sqlmodel import SQLModel
 from annotator.db.engine import write_gate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_PACKAGED = MIGRATIONS
 BASELINE = "0001"  # release 0.1.0's tables
+# The newest revision, so that a database already at head is opened without importing alembic
+# (half a second of every command's start-up); tests/migrations checks it against the scripts.
+HEAD = "0002"
 # Any fixed number: every annotator process takes this PostgreSQL advisory lock to migrate.
 ADVISORY_LOCK = 0x616E6E6F
 
@@ -98,8 +98,10 @@ def target_metadata() -> MetaData:
 
 
 @cache
-def _scripts() -> ScriptDirectory:
-    """The revisions, read once per process."""
+def _scripts():
+    """The revisions (an alembic ScriptDirectory), read once per process."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS))
 
 
@@ -114,8 +116,10 @@ def head_revision() -> str:
     return _scripts().get_current_head()
 
 
-def _config(connection: Connection) -> Config:
+def _config(connection: Connection):
     """Alembic's configuration, in code: the package's migrations on this connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -127,7 +131,8 @@ def _read_version(connection: Connection) -> DatabaseVersion:
     tables = set(inspect(connection).get_table_names())
     revision = None
     if "alembic_version" in tables:
-        revision = MigrationContext.configure(connection).get_current_revision()
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        revision = versions[0][0] if len(versions) == 1 else None
     ours = tables & set(target_metadata().tables)
     url = connection.engine.url.render_as_string(hide_password=True)
     return DatabaseVersion(url=url, revision=revision, has_tables=bool(ours))
@@ -179,6 +184,8 @@ def upgrade_database(
     """Upgrade to head, or to the revision `to` (a 0.1.0 database is stamped at the
     baseline first); the version before and after. With only_if_empty, a database another
     process created meanwhile is left as it is, and one behind head is refused."""
+    from alembic import command
+
     with engine.connect() as connection, _migration_transaction(engine, connection):
         before = _read_version(connection)
         if not before.known:
@@ -188,17 +195,31 @@ def upgrade_database(
                 raise DatabaseVersionError(before.refusal())
             return before, before
         config = _config(connection)
-        if before.has_tables and before.revision is None:
-            command.stamp(config, BASELINE)
-        command.upgrade(config, to)
+        with _alembic_errors():
+            if before.has_tables and before.revision is None:
+                command.stamp(config, BASELINE)
+            command.upgrade(config, to)
         after = _read_version(connection)
     return before, after
+
+
+@contextmanager
+def _alembic_errors() -> Iterator[None]:
+    """Alembic's own errors (an unknown revision...) as DatabaseVersionError."""
+    from alembic.util import CommandError
+
+    try:
+        yield
+    except CommandError as error:
+        raise DatabaseVersionError(str(error)) from None
 
 
 def ensure_current(engine: Engine) -> bool:
     """Create an empty database at head; refuse one that is not at head. True when this call
     created the database (and no other process did meanwhile)."""
     version = database_version(engine)
+    if version.revision == HEAD and MIGRATIONS == _PACKAGED:  # the usual case, without alembic
+        return False
     if version.at_head:
         return False
     if version.empty:
@@ -217,9 +238,11 @@ def lock_setup(connection: Connection) -> None:
 def new_revision(engine: Engine, message: str) -> Path:
     """For developers: write the next revision file (numbered 0003, 0004, ...) with what the
     models changed since head, compared on this database (which must be at head)."""
+    from alembic import command
+
     with engine.connect() as connection:
         number = f"{len(_revisions()) + 1:04d}"
-        with redirect_stdout(io.StringIO()):  # alembic's "Generating ...": we print the path
+        with redirect_stdout(io.StringIO()), _alembic_errors():  # we print the path instead
             script = command.revision(
                 _config(connection), message=message, autogenerate=True, rev_id=number
             )

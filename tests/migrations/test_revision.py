@@ -48,3 +48,10 @@ def test_db_revision_writes_what_the_models_changed(database_url, migrations_cop
     assert values["revision"] == "0003" and values["down_revision"] == "0002"
     assert "op.drop_table('leftover')" in source
     assert migrate.head_revision() == "0003"
+
+
+def test_the_head_constant_is_the_newest_packaged_revision():
+    # ensure_current trusts migrate.HEAD so that a current database opens without alembic.
+    from alembic.script import ScriptDirectory
+
+    assert migrate.HEAD == ScriptDirectory(str(migrate._PACKAGED)).get_current_head()
