@@ -27,6 +27,7 @@ from annotator.formats.tagging import TagError
 from annotator.formats.tagging import decode_tags
 from annotator.formats.tagging import is_strict
 from annotator.formats.tagging import is_tag
+from annotator.text.brief import brief
 from annotator.text.tokens import TOKEN_OFFSETS
 from annotator.text.tokens import is_simple
 from annotator.text.tokens import simple_words
@@ -151,7 +152,7 @@ def _token_lines(path: Path, line: int, text: str) -> Sentence:
                 index = next(index for index, tag in enumerate(tags) if tag in bad)
                 row = f"{words[index]}\t{tags[index]}"
                 raise FormatError(
-                    str(path), f"invalid tag {tags[index]!r} in {row!r}", line + index
+                    str(path), f"invalid tag {brief(tags[index])} in {brief(row)}", line + index
                 )
             return Sentence(line, words, tags, True)
     items = [token_item(path, line + index, row) for index, row in enumerate(text.split("\n"))]
@@ -167,16 +168,18 @@ def token_item(path: Path, number: int, row: str) -> tuple[str, str]:
     """(token, tag) of a token-per-line row: the first and the last column."""
     columns = _columns(row)
     if len(columns) < 2:
-        raise FormatError(str(path), f"expected a token and a tag, got {row!r}", number)
+        raise FormatError(str(path), f"expected a token and a tag, got {brief(row)}", number)
     if not is_tag(columns[-1]):
-        raise FormatError(str(path), f"invalid tag {columns[-1]!r} in {row!r}", number)
+        raise FormatError(str(path), f"invalid tag {brief(columns[-1])} in {brief(row)}", number)
     return columns[0], columns[-1]
 
 
 def sentence_item(path: Path, number: int, item: str) -> tuple[str, str]:
     """(word, tag) of one `word|TAG` or `word|POS|TAG` item of a sentence-per-line row."""
     if not is_sentence_item(item):
-        raise FormatError(str(path), f"expected word|TAG or word|POS|TAG, got {item!r}", number)
+        raise FormatError(
+            str(path), f"expected word|TAG or word|POS|TAG, got {brief(item)}", number
+        )
     parts = item.split("|")
     return parts[0], parts[-1]
 

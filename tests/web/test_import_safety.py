@@ -399,3 +399,23 @@ def test_unknown_keys_are_kept_in_meta_and_counted(runner, client, tmp_path):
     assert "kept in the documents' metadata: 2 fields" in result.output
     kept = client.get("/api/documents/extra").json["meta"]["kept"]
     assert kept == {"fields": [{"url": "https://example.org"}, {"lang": "en"}]}
+
+
+@pytest.mark.parametrize(
+    ("format_name", "content", "expected"),
+    [
+        ("conll", "word" * 50_000 + "\n", "expected a token and a tag, got 'word"),
+        ("conll", "Mary " + "X" * 50_000 + "\n", "invalid tag 'XXX"),
+        ("conll", "Mary|B-PER " + "y" * 50_000 + "\n", "(50011 characters)"),
+        ("csv", "a,b," + ",".join(f"c{i}" for i in range(100_000)) + "\nx,y\n", "no text"),
+        ("csv", "text," + "h" * 50_000 + ",text\nx,y,z\n", "row 1: column 'text' appears more"),
+    ],
+    ids=["conll-row", "conll-tag", "conll-item", "csv-columns", "csv-column"],
+)
+def test_messages_do_not_echo_a_huge_line(runner, client, tmp_path, format_name, content, expected):
+    source = tmp_path / "huge.txt"
+    source.write_text(content)
+    result = run(runner, "import", "--format", format_name, str(source))
+    assert result.exit_code == 1, result.output[:500]
+    assert len(result.output) < 2000, result.output[:500]
+    assert expected in result.output
