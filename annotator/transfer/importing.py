@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from annotator.db.engine import writing
 from annotator.db.session import session_scope
 from annotator.formats import registry
 from annotator.formats.folders import files_below
@@ -105,21 +106,25 @@ def import_paths(
         for path, format_name in inputs:
             spec = registry.spec(format_name)
             file_report = FileReport(path=str(path), format=format_name)
-            try:
-                documents = _with_origin(spec.read_with(path, options.format_options), path)
-                if spec.raw_text and not options.keep_boilerplate:
-                    documents = _without_boilerplate(documents, file_report)
-                _import_stream(session, documents, options, file_report)
-            except (FormatError, SchemaError) as error:
-                if isinstance(error, FormatError):  # recognition may have guessed wrong
-                    error.args = (f"read as {format_name}: {error}",)
-                if not keep_going:
-                    raise
-                session.rollback()
-                report.refused.append(RefusedInput(str(path), format_name, str(error)))
-            else:
-                session.commit()
-                report.files.append(file_report)
+            # One SQLite writer at a time, from the input's first read of stored rows (its
+            # annotators, ids, texts) to its commit: two imports into one new database both
+            # found no annotator and both inserted one (UNIQUE constraint failed).
+            with writing(session):
+                try:
+                    documents = _with_origin(spec.read_with(path, options.format_options), path)
+                    if spec.raw_text and not options.keep_boilerplate:
+                        documents = _without_boilerplate(documents, file_report)
+                    _import_stream(session, documents, options, file_report)
+                except (FormatError, SchemaError) as error:
+                    if isinstance(error, FormatError):  # recognition may have guessed wrong
+                        error.args = (f"read as {format_name}: {error}",)
+                    session.rollback()  # before the gate opens for the next writer
+                    if not keep_going:
+                        raise
+                    report.refused.append(RefusedInput(str(path), format_name, str(error)))
+                else:
+                    session.commit()
+                    report.files.append(file_report)
             if progress:
                 progress(total_size([path]))
     return report
@@ -130,7 +135,7 @@ def import_documents(
 ) -> FileReport:
     """Import documents read by other means (a test, a web upload) as one transaction."""
     report = FileReport(path=name)
-    with session_scope(engine) as session:
+    with session_scope(engine) as session, writing(session):
         _import_stream(session, documents, options, report)
         session.commit()
     return report
