@@ -7,6 +7,14 @@ class AnnotationError(ValueError):
     status_code = 422
 
 
+class OverlapError(AnnotationError):
+    """A span would overlap another of its layer, which the layer's policy forbids."""
+
+    def __init__(self, message: str, layer: str) -> None:
+        super().__init__(message)
+        self.layer = layer
+
+
 class ConflictError(AnnotationError):
     """Another change to the same document happened at the same moment; trying again works."""
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.errors import AnnotationError
+from annotator.errors import OverlapError
 from annotator.schema.catalog import LabelCatalog
 from annotator.schema.catalog import LabelInfo
 from annotator.text.brief import brief
@@ -78,10 +79,11 @@ def check_span(
                 f"{label.name} [{start}, {end}) '{text[start:end]}' is already annotated"
             )
         if other_label.layer == label.layer and not label.allow_overlap:
-            raise AnnotationError(
+            raise OverlapError(
                 f"{label.name} [{start}, {end}) overlaps {other_label.name} "
                 f"[{other.start}, {other.end}) '{text[other.start : other.end]}', and the "
-                f"{label.layer_title} layer does not allow overlapping spans"
+                f"{label.layer_title} layer does not allow overlapping spans",
+                label.layer,
             )
 
 
@@ -170,4 +172,5 @@ def _check_one(index, text, label, start, end, others, catalog, fragments=None) 
     try:
         check_span(text, label, start, end, others, catalog, fragments)
     except AnnotationError as error:
-        raise AnnotationError(f"span {index}: {error}") from None
+        error.args = (f"span {index}: {error}",)  # keeps its kind (an overlap, a duplicate)
+        raise

@@ -95,7 +95,9 @@ def write_batch(context: BatchContext, batch: list[tuple[DocumentRecord, str]]) 
         existing = (
             [] if document_id in new_rows else _stored_spans(session, document_id, annotator_id)
         )
+        noted = len(document.notes)
         added = span_rows(document, document_id, annotator_id, catalog, existing)
+        report.notes.extend(document.notes[noted:])  # spans repeated in the file, kept once
         report.spans_existing += len(document.spans) - len(added)
         report.spans_added += len(added)
         rows.extend(added)

@@ -4,6 +4,7 @@ its status checked against the statuses we know."""
 from annotator.annotation.rules import ExistingSpan
 from annotator.annotation.rules import check_spans
 from annotator.errors import AnnotationError
+from annotator.errors import OverlapError
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
@@ -47,11 +48,19 @@ def span_rows(
     stored = {(span.start, span.end, span.label_id) for span in existing}
     candidates = []
     fragments_of = {}
+    first_of: dict[tuple, str] = {}  # a span's label and offsets -> how the file named it
+    repeats = []
     for index, span in enumerate(document.spans):
         label = catalog.by_name[span.label]
         _check_layer(document, index, span, label.layer)
         if (span.start, span.end, label.id) in stored:
             continue
+        key = (span.start, span.end, label.id, repr(span.fragments) if span.fragments else None)
+        name = span.ref or f"span {index}"
+        if key in first_of:  # brat corpora repeat a span under two ids: kept once, and said
+            repeats.append(f"{name} = {first_of[key]}")
+            continue
+        first_of[key] = name
         _check_own_text(document, index, span)
         fragments = None
         if span.fragments:
@@ -59,8 +68,12 @@ def span_rows(
         candidates.append((span.start, span.end, label, fragments))
     try:
         check_spans(text, candidates, catalog, existing)
+    except OverlapError as error:
+        raise FormatError(document.where, f"{error}; {overlap_way_out(error.layer)}") from None
     except AnnotationError as error:
         raise FormatError(document.where, str(error)) from None
+    if repeats:
+        _note_repeats(document, repeats)
     rows: list = []
     for index, (start, end, label, _fragments) in enumerate(candidates):
         if index in fragments_of:  # a JSON column: goes through SQLAlchemy, as a dict
@@ -69,6 +82,24 @@ def span_rows(
         else:
             rows.append((document_id, annotator_id, label.id, start, end, text[start:end]))
     return rows
+
+
+def _note_repeats(document: DocumentRecord, repeats: list[str]) -> None:
+    """Say in the import report which spans repeated another and were kept once."""
+    shown = ", ".join(repeats[:5]) + (f" and {len(repeats) - 5} more" if len(repeats) > 5 else "")
+    document.notes.append(
+        f"{document.where or document.id}: {len(repeats)} span(s) with the same label and "
+        f"offsets as another kept once ({shown})"
+    )
+
+
+def overlap_way_out(layer: str) -> str:
+    """How a user brings in a corpus whose spans overlap in a layer that forbids it."""
+    return (
+        f"to keep such spans, let the {layer} layer allow overlap first: `annotator schema show "
+        f"> schema.toml`, set allow_overlap = true under the {layer} layer, then `annotator "
+        "schema load schema.toml`"
+    )
 
 
 def _check_layer(
