@@ -91,6 +91,8 @@ def import_command(
         raise click.UsageError(str(error)) from None
     for file_report in report.files if len(report.files) <= 20 else []:
         _echo_file_report(file_report)
+    for skipped in report.skipped:  # a link out of a folder: named, never read
+        click.echo(skipped)
     for refused in report.refused:  # always listed: each is a file the user must fix
         click.echo(f"{refused.path} ({refused.format}): refused, ", nl=False)
         click.echo(f"nothing of that file was imported:\n  {refused.reason}")

@@ -128,8 +128,11 @@ def _sniffs(candidate: FormatSpec, path: Path) -> bool:
         return False
 
 
-def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path, str]]:
-    """Each input with its format: a folder is one input for folder formats, else its files."""
+def inputs(
+    paths: list[str | Path], format_name: str | None, *, skipped: list[str] | None = None
+) -> list[tuple[Path, str]]:
+    """Each input with its format: a folder is one input for folder formats, else its files
+    (links in it to files outside it are passed over, and noted in skipped)."""
     if format_name is not None:
         spec(format_name)  # refuses an unknown name
     found: list[tuple[Path, str]] = []
@@ -143,7 +146,7 @@ def inputs(paths: list[str | Path], format_name: str | None) -> list[tuple[Path,
         if folder_format is not None and spec(folder_format).folder:
             found.append((path, folder_format))
         else:
-            found.extend(_folder_files(path, format_name))
+            found.extend(_folder_files(path, format_name, skipped))
     return found
 
 
@@ -152,11 +155,14 @@ def _folder_format(path: Path) -> str | None:
     return next((each.name for each in specs() if each.folder and _sniffs(each, path)), None)
 
 
-def _folder_files(folder: Path, format_name: str | None) -> list[tuple[Path, str]]:
+def _folder_files(
+    folder: Path, format_name: str | None, skipped: list[str] | None = None
+) -> list[tuple[Path, str]]:
     """The files below a folder that a format takes, in name order (others are passed over)."""
     candidates = [spec(format_name)] if format_name else [s for s in specs() if not s.folder]
     found = []
-    names = [name for name, entry in files_below(folder) if not entry.name.startswith(".")]
+    below = files_below(folder, skipped)
+    names = [name for name, entry in below if not entry.name.startswith(".")]
     for path in (folder / name for name in sorted(names, key=lambda name: name.split("/"))):
         recognised = next((each.name for each in candidates if _sniffs(each, path)), None)
         if recognised is not None:

@@ -69,6 +69,7 @@ class ImportReport:
 
     files: list[FileReport] = field(default_factory=list)
     refused: list[RefusedInput] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links out of a given folder, not read
 
     def total(self, name: str) -> int:
         """The sum of one FileReport counter over all files."""
@@ -101,7 +102,7 @@ def import_paths(
     noted in the report's `refused` while the remaining inputs are imported.
     """
     report = ImportReport()
-    inputs = registry.inputs(list(paths), options.format)
+    inputs = registry.inputs(list(paths), options.format, skipped=report.skipped)
     with session_scope(engine) as session:
         for path, format_name in inputs:
             spec = registry.spec(format_name)

@@ -419,3 +419,17 @@ def test_messages_do_not_echo_a_huge_line(runner, client, tmp_path, format_name,
     assert result.exit_code == 1, result.output[:500]
     assert len(result.output) < 2000, result.output[:500]
     assert expected in result.output
+
+
+def test_links_out_of_a_folder_of_text_files_are_skipped_and_said(runner, client, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Secret text.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kept.txt").write_text("Kept text.")
+    (corpus / "leak.txt").symlink_to(outside)
+    result = run(runner, "import", str(corpus))
+    assert result.exit_code == 0, result.output
+    assert f"{corpus / 'leak.txt'}: skipped, a link to a file outside the folder" in result.output
+    assert client.get("/api/documents/leak").status_code == 404
+    assert client.get("/api/documents/kept").status_code == 200
