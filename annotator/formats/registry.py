@@ -14,6 +14,7 @@ from annotator.formats.folders import files_below
 from annotator.formats.options import Option
 from annotator.formats.records import FormatError
 from annotator.formats.spec import FormatSpec
+from annotator.formats.unsupported import refuse_unsupported
 
 # The module of each format, in recognition order; each ends with its SPEC.
 FORMAT_MODULES = (
@@ -107,6 +108,7 @@ def _unique(options) -> list[Option]:
 
 def detect(path: Path) -> str:
     """The format of path, recognised from its content."""
+    refuse_unsupported(path)
     for candidate in specs():
         if _sniffs(candidate, path):
             return candidate.name
