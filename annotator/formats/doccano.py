@@ -48,6 +48,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.formats import doccano_v1
 from annotator.formats import jsonlines
 from annotator.formats.doccano_records import document_of
 from annotator.formats.doccano_records import is_triple
@@ -120,7 +121,7 @@ def _looks_like_doccano(record: object) -> bool:
         return False
     if any(key in record for key in ("_input_hash", "_task_hash", "answer", "spans")):
         return False
-    if isinstance(record.get("entities"), list):
+    if isinstance(record.get("entities"), list) or doccano_v1.is_multi_user(record):
         return True
     labels = record.get("label", record.get("labels"))
     return isinstance(labels, list) and all(is_triple(item) for item in labels)
@@ -131,21 +132,45 @@ def _looks_like_doccano(record: object) -> bool:
 
 
 def read(
-    path: Path, *, offsets: str = "utf-16", column_data: str = "text", column_label: str = "label"
+    path: Path,
+    *,
+    offsets: str = "utf-16",
+    column_data: str = "text",
+    column_label: str = "label",
+    label_names: str | None = None,
 ) -> Iterator[DocumentRecord]:
     """Read a doccano JSONL file, a folder of `<username>.jsonl`, or doccano's export zip, one
     document at a time.
 
     Options: `offsets` (see the module docstring); `column_data` / `column_label`, the column
-    names chosen in doccano's import dialog (default "text" and "label")."""
+    names chosen in doccano's import dialog (default "text" and "label"); `label_names`,
+    doccano's label list for a 1.x multi-user export (see `doccano_v1`)."""
     skipped: list[str] = []  # zip members not read, said on the next document
+    names = doccano_v1.label_names(label_names)
     for name, opener, annotator in _sources(Path(path), skipped):
         for number, record in _records(opener, name):
             record = renamed(record, column_data, column_label)
-            document = document_of(record, name, number, annotator, offsets)
-            document.notes.extend(skipped)
-            skipped.clear()
-            yield document
+            for one in _per_user(record, names, name, number):
+                document = document_of(one, name, number, one.pop("annotator", annotator), offsets)
+                document.notes.extend(skipped)
+                skipped.clear()
+                yield document
+
+
+def _per_user(record: object, names: dict, name: str, number: int) -> list:
+    """A doccano 1.x multi-user record as one record per user; any other record as it is."""
+    if not doccano_v1.is_multi_user(record):
+        return [record]
+    records = doccano_v1.per_user(record, names, name, number)
+    unnamed = sorted(
+        {e["label"] for r in records for e in r["entities"] if e["label"].startswith("label_")}
+    )
+    if unnamed and not names:
+        records[0]["_note"] = (
+            f"{name}:{number}: doccano 1.x gives label ids, named {', '.join(unnamed)}; import "
+            "with --label-names LABELS.json (doccano's label export) for their names"
+        )
+    return records
 
 
 def _sources(path: Path, skipped: list[str]) -> Iterator[tuple[str, _Opener, str | None]]:
@@ -234,6 +259,7 @@ SPEC = FormatSpec(
         _OFFSETS,
         Option("column_data", "The doccano column that holds the text.", "text"),
         Option("column_label", "The doccano column that holds the labels.", "label"),
+        Option("label_names", "doccano 1.x: the label list (JSON) that names its label ids."),
     ),
     export_options=(
         _OFFSETS,

@@ -9,7 +9,17 @@ from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
 
-_KNOWN_KEYS = ("text", "label", "labels", "entities", "relations", "id", "meta", "Comments")
+_KNOWN_KEYS = (
+    "text",
+    "label",
+    "labels",
+    "entities",
+    "relations",
+    "id",
+    "meta",
+    "Comments",
+    "_note",
+)
 
 
 def is_triple(item: object) -> bool:
@@ -50,6 +60,8 @@ def document_of(
         annotator=annotator,
         where=f"{name}:{number}",
     )
+    if record.get("_note"):  # said in the import report (see doccano._per_user)
+        document.notes.append(record["_note"])
     _read_label_list(document, record, converter, name, number)
     refs = _read_entities(document, record, converter, name, number)
     _read_relations(document, record, refs, name, number)

@@ -35,7 +35,9 @@ def _looks_native(record: object) -> bool:
     """Our record: "text", and spans (if any) as objects with start/end/label, no tokens."""
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return False
-    if {"tokens", "answer", "_input_hash", "label", "entities", "data"} & record.keys():
+    if {"tokens", "answer", "_input_hash", "label", "entities", "data", "annotations"} & (
+        record.keys()
+    ):
         return False
     spans = record.get("spans", [])
     return isinstance(spans, list) and all(isinstance(span, dict) for span in spans)
