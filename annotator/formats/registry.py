@@ -116,6 +116,12 @@ def detect(path: Path) -> str:
     for candidate in specs():
         if suffix in candidate.suffixes:
             return candidate.name
+    if suffix == ".zip":  # zips of .txt or .jsonl files are not read: say what is
+        raise FormatError(
+            str(path),
+            "a zip is read only as brat (.txt + .ann) or doccano (.jsonl per annotator); "
+            "unpack it and import the folder",
+        )
     raise FormatError(
         str(path), f"cannot tell its format; name it with --format (one of: {', '.join(names())})"
     )

@@ -433,3 +433,11 @@ def test_links_out_of_a_folder_of_text_files_are_skipped_and_said(runner, client
     assert f"{corpus / 'leak.txt'}: skipped, a link to a file outside the folder" in result.output
     assert client.get("/api/documents/leak").status_code == 404
     assert client.get("/api/documents/kept").status_code == 200
+
+
+def test_a_zip_of_text_files_says_which_formats_read_zips(runner, client, tmp_path):
+    source = brat_zip(tmp_path / "texts.zip", {"a.txt": "Alpha text.", "b.txt": "Beta text."})
+    result = run(runner, "import", str(source))
+    assert result.exit_code == 1
+    assert "a zip is read only as brat (.txt + .ann) or doccano" in result.output
+    assert "unpack it and import the folder" in result.output
