@@ -150,17 +150,18 @@ def read(
     for name, opener, annotator in _sources(Path(path), skipped):
         for number, record in _records(opener, name):
             record = renamed(record, column_data, column_label)
-            for one in _per_user(record, names, name, number):
-                document = document_of(one, name, number, one.pop("annotator", annotator), offsets)
+            for one, user in _per_user(record, names, name, number, annotator):
+                document = document_of(one, name, number, user, offsets)
                 document.notes.extend(skipped)
                 skipped.clear()
                 yield document
 
 
-def _per_user(record: object, names: dict, name: str, number: int) -> list:
-    """A doccano 1.x multi-user record as one record per user; any other record as it is."""
+def _per_user(record: object, names: dict, name: str, number: int, annotator) -> list:
+    """(record, annotator) pairs: a doccano 1.x multi-user record as one per user; any other
+    record as it is, with the annotator of its file."""
     if not doccano_v1.is_multi_user(record):
-        return [record]
+        return [(record, annotator)]
     records = doccano_v1.per_user(record, names, name, number)
     unnamed = sorted(
         {e["label"] for r in records for e in r["entities"] if e["label"].startswith("label_")}
@@ -170,7 +171,7 @@ def _per_user(record: object, names: dict, name: str, number: int) -> list:
             f"{name}:{number}: doccano 1.x gives label ids, named {', '.join(unnamed)}; import "
             "with --label-names LABELS.json (doccano's label export) for their names"
         )
-    return records
+    return [(one, one.pop("annotator")) for one in records]
 
 
 def _sources(path: Path, skipped: list[str]) -> Iterator[tuple[str, _Opener, str | None]]:
