@@ -54,21 +54,36 @@ def import_upload():
     options = _import_options()
     with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
         paths = [_save(upload, Path(folder), index) for index, upload in enumerate(uploads)]
+
+        def shown(message: str) -> str:  # names the upload, not the temporary folder
+            return re.sub(re.escape(folder) + r"/\d+/", "", message)
+
         try:
-            report = import_paths(engine_of(current_app), paths, options)
-        except ValueError as error:  # FormatError, SchemaError, an option the format refuses
-            message = re.sub(re.escape(folder) + r"/\d+/", "", str(error))
-            unsupported = "--skip-unsupported" in message
-            return _import_result(None, message, unsupported), 422
+            # Each file is written whole or not at all; a refused one does not stop the others.
+            report = import_paths(engine_of(current_app), paths, options, keep_going=True)
+        except ValueError as error:  # SchemaError, an option the format refuses
+            message = shown(str(error))
+            return _import_result(None, message, "--skip-unsupported" in message), 422
+        refused = [(shown(item.path), shown(item.reason)) for item in report.refused]
+    if refused:
+        unsupported = any("--skip-unsupported" in reason for _path, reason in refused)
+        return _import_result(report, None, unsupported, refused), 422
     return _import_result(report, None, False)
 
 
-def _import_result(report, error: str | None, unsupported: bool):
-    """The result fragment (or the page around it)."""
+def _import_result(report, error: str | None, unsupported: bool, refused=()):
+    """The result fragment (or the page around it): what each file added, and each file
+    refused with its reason."""
     template = "transfer/_import_result.html" if wants_fragment() else "transfer/import.html"
     return render_template(
         template,
-        **_import_form(report=report, error=error, offer_skip=unsupported, form=request.form),
+        **_import_form(
+            report=report,
+            error=error,
+            offer_skip=unsupported,
+            refused=refused,
+            form=request.form,
+        ),
     )
 
 

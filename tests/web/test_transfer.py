@@ -76,6 +76,22 @@ def test_brat_events_are_refused_by_line_unless_skipped(client):
     assert "kept in metadata, not as annotations:" in kept.text
 
 
+def test_a_refused_upload_does_not_hide_what_the_others_added(client):
+    bad = b'{"text": "x", "spans": [{"start": 0, "end": 9, "label": "ORG"}]}\n'
+    files = [
+        ("lisbon.txt", b"A first article about Lisbon."),
+        ("b.jsonl", bad),
+        ("porto.txt", b"A third article about Porto."),
+    ]
+    response = upload(client, files)
+    assert response.status_code == 422
+    assert "Refused (nothing of these files was imported)" in response.text
+    assert "b.jsonl" in response.text and "past the end of the text" in response.text
+    assert "lisbon.txt" in response.text and "porto.txt" in response.text
+    titles = [row["title"] for row in client.get("/api/documents").json["documents"]]
+    assert "A first article about Lisbon." in titles and "A third article about Porto." in titles
+
+
 def test_export_zip_with_split_and_manifest(client):
     client.post(
         "/api/documents/000_51c87e8e1bb75467/spans", json={"start": 46, "end": 55, "label": "GPE"}
