@@ -77,7 +77,7 @@ def write_batch(context: BatchContext, batch: list[tuple[DocumentRecord, str]]) 
     suggestions: list[dict] = []
     statuses: dict[tuple[str, int], str] = {}
     for document, text_hash in batch:
-        check_document(document)
+        check_document(document, report.seen.max_chars)
         document_id = id_by_hash.get(text_hash)
         if document_id is None:
             document_id = _new_document_id(document, text_hash, taken_ids, new_rows, report)

@@ -35,15 +35,18 @@ def id_problem(document_id: str) -> str | None:
     return None
 
 
-def check_document(document: DocumentRecord) -> None:
-    """FormatError naming the document's file and line when it cannot be imported as it is."""
+def check_document(document: DocumentRecord, max_chars: int) -> None:
+    """FormatError naming the document's file and line when it cannot be imported as it is
+    (max_chars: the ANNOTATOR_MAX_DOCUMENT_CHARS the input is read under)."""
     where = document.where
     for name, value in (
         ("text", document.text),
         ("title", document.title),
         ("annotator", document.annotator),
     ):
-        surrogate = _SURROGATE.search(value) if isinstance(value, str) else None
+        if not isinstance(value, str) or value.isascii():  # isascii: fast, and most texts
+            continue
+        surrogate = _SURROGATE.search(value)
         if surrogate:
             code = f"\\u{ord(surrogate.group()):04x}"
             raise FormatError(
@@ -52,7 +55,8 @@ def check_document(document: DocumentRecord) -> None:
                 "which is not a character",
             )
     for name, value in (("meta", document.meta), ("kept", document.kept)):
-        surrogate = _SURROGATE.search(json.dumps(value, ensure_ascii=False)) if value else None
+        dumped = json.dumps(value, ensure_ascii=False) if value else ""
+        surrogate = None if dumped.isascii() else _SURROGATE.search(dumped)
         if surrogate:  # stored escaped, but every export writes UTF-8
             code = f"\\u{ord(surrogate.group()):04x}"
             raise FormatError(
@@ -64,8 +68,7 @@ def check_document(document: DocumentRecord) -> None:
             raise FormatError(where, problem)
     if not document.text.strip():
         raise FormatError(where, "the text is empty or only whitespace")
-    limit = DOCUMENT_CHARS.value()
-    if len(document.text) > limit:
+    if len(document.text) > max_chars:
         raise FormatError(
             where,
             f"the text has {len(document.text)} characters, over the limit of "
@@ -79,6 +82,7 @@ class SeenDocuments:
     both places) and to report a text given under a second id (merged into the first)."""
 
     where_by_id: dict[str, str] = field(default_factory=dict)
+    max_chars: int = field(default_factory=DOCUMENT_CHARS.value)  # read once per input
     merged: list[str] = field(default_factory=list)
 
     def first_place(self, document_id: str) -> str | None:
