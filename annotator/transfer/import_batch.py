@@ -27,7 +27,6 @@ from annotator.models.suggestions import Suggestion
 from annotator.schema.catalog import LabelCatalog
 from annotator.text.brief import brief
 from annotator.transfer.import_checks import SeenDocuments
-from annotator.transfer.import_checks import check_document
 from annotator.transfer.import_rows import SPAN_COLUMNS
 from annotator.transfer.import_rows import document_row
 from annotator.transfer.import_rows import span_rows
@@ -77,7 +76,6 @@ def write_batch(context: BatchContext, batch: list[tuple[DocumentRecord, str]]) 
     suggestions: list[dict] = []
     statuses: dict[tuple[str, int], str] = {}
     for document, text_hash in batch:
-        check_document(document, report.seen.max_chars)
         document_id = id_by_hash.get(text_hash)
         if document_id is None:
             document_id = _new_document_id(document, text_hash, taken_ids, new_rows, report)

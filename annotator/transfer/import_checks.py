@@ -9,6 +9,8 @@ database write failed with a raw codec error naming no file. Ids go into URLs
 
 import json
 import re
+from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -35,6 +37,16 @@ def id_problem(document_id: str) -> str | None:
     return None
 
 
+def checked_documents(
+    documents: Iterable[DocumentRecord], seen: "SeenDocuments"
+) -> Iterator[DocumentRecord]:
+    """The documents, each checked (check_document) before anything looks at it further."""
+    max_chars = seen.max_chars
+    for document in documents:
+        check_document(document, max_chars)
+        yield document
+
+
 def check_document(document: DocumentRecord, max_chars: int) -> None:
     """FormatError naming the document's file and line when it cannot be imported as it is
     (max_chars: the ANNOTATOR_MAX_DOCUMENT_CHARS the input is read under)."""
@@ -54,6 +66,15 @@ def check_document(document: DocumentRecord, max_chars: int) -> None:
                 f"the {name} holds a lone surrogate ({code}) at offset {surrogate.start()}, "
                 "which is not a character",
             )
+    for kind, annotations in (("span", document.spans), ("suggestion", document.suggestions)):
+        for index, annotation in enumerate(annotations):
+            for name, value in (("label", annotation.label), ("source", annotation.source)):
+                if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
+                    raise FormatError(
+                        where,
+                        f"{annotation.ref or f'{kind} {index}'}: the {name} holds a lone "
+                        "surrogate, which is not a character",
+                    )
     for name, value in (("meta", document.meta), ("kept", document.kept)):
         dumped = json.dumps(value, ensure_ascii=False) if value else ""
         surrogate = None if dumped.isascii() else _SURROGATE.search(dumped)

@@ -34,6 +34,7 @@ from annotator.text.document_text import content_hash
 from annotator.transfer.import_batch import BatchContext
 from annotator.transfer.import_batch import FileReport
 from annotator.transfer.import_batch import write_batch
+from annotator.transfer.import_checks import checked_documents
 
 Progress = Callable[[int], None]
 BATCH_SIZE = 1000  # documents written at a time
@@ -185,6 +186,7 @@ def _import_stream(
     read (so the refusal lists every such label with its count, and a bad line is named
     first), and nothing is written after the first one.
     """
+    documents = checked_documents(documents, report.seen)  # before their labels are looked at
     labels = _LabelCheck(session, options, report)
     context = BatchContext(
         session,

@@ -441,3 +441,28 @@ def test_a_zip_of_text_files_says_which_formats_read_zips(runner, client, tmp_pa
     assert result.exit_code == 1
     assert "a zip is read only as brat (.txt + .ann) or doccano" in result.output
     assert "unpack it and import the folder" in result.output
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        '{"text": "Alpha one.", "spans": [{"start": 0, "end": 5, "label": "P\\ud800"}]}',
+        '{"text": "Alpha one.", "suggestions": '
+        '[{"start": 0, "end": 5, "label": "PERSON", "source": "m\\ud800"}]}',
+    ],
+    ids=["label", "source"],
+)
+@pytest.mark.parametrize("add_labels", [[], ["--add-labels"]], ids=["plain", "add-labels"])
+def test_a_lone_surrogate_in_a_label_or_source_is_refused(
+    runner, client, tmp_path, record, add_labels
+):
+    before = total(client)
+    source = tmp_path / "lone.jsonl"
+    source.write_text(record + "\n")
+    result = run(runner, "import", *add_labels, str(source))
+    assert result.exit_code == 1, result.output
+    assert f"{source}:1: " in result.output
+    assert "span 0: the label holds a lone surrogate" in result.output or (
+        "suggestion 0: the source holds a lone surrogate" in result.output
+    )
+    assert total(client) == before
