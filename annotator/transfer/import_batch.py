@@ -131,12 +131,13 @@ def _new_document_id(
     document_id = document.id or f"doc-{text_hash[:16]}"
     if document_id in taken_ids or document_id in new_rows:
         first = report.seen.first_place(document_id) or (
-            new_rows[document_id]["source"] if document_id in new_rows else "the database"
+            new_rows[document_id]["source"] if document_id in new_rows else None
         )
+        place = f"at {first}" if first else "stored before this import"
         raise FormatError(
             document.where,
             f"document id {brief(document_id)} is already used by a different text "
-            f"(at {first}); nothing of this input was written",
+            f"({place}); nothing of this input was written",
         )
     return document_id
 

@@ -466,3 +466,18 @@ def test_a_lone_surrogate_in_a_label_or_source_is_refused(
         "suggestion 0: the source holds a lone surrogate" in result.output
     )
     assert total(client) == before
+
+
+def test_an_id_stored_for_another_text_is_refused(runner, client, tmp_path):
+    first = write_lines(tmp_path / "first.jsonl", '{"id": "kept1", "text": "First text."}')
+    assert run(runner, "import", str(first)).exit_code == 0
+    before = total(client)
+    second = write_lines(tmp_path / "second.jsonl", '{"id": "kept1", "text": "Other text."}')
+    result = run(runner, "import", str(second))
+    assert result.exit_code == 1
+    assert (
+        "document id 'kept1' is already used by a different text (stored before this import)"
+        in (result.output)
+    )
+    assert total(client) == before
+    assert client.get("/api/documents/kept1").json["text"] == "First text."
