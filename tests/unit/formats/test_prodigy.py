@@ -356,7 +356,9 @@ def test_task_hash_is_stable_and_depends_on_the_spans(tmp_path):
     document = DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "GPE")])
     prodigy_writer.write([document], one)
     prodigy_writer.write([document], two)
-    prodigy_writer.write([DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "LOC")])], three)
+    prodigy_writer.write(
+        [DocumentRecord(text="Rome is old.", spans=[Annotation(0, 4, "LOC")])], three
+    )
     hashes = [_lines(path)[0]["_task_hash"] for path in (one, two, three)]
     assert hashes[0] == hashes[1] != hashes[2]
     assert all(-(2**31) <= h < 2**31 for h in hashes)
@@ -377,7 +379,9 @@ def test_spans_that_cannot_map_to_tokens_are_refused(tmp_path):
         prodigy_writer.write([document], tmp_path / "out.jsonl")
     broken = Annotation(0, 12, "X", fragments=((0, 4), (8, 12)), ref="T1")
     with pytest.raises(FormatError, match="discontinuous span T1"):
-        prodigy_writer.write([DocumentRecord(text="Rome is old.", spans=[broken])], tmp_path / "out.jsonl")
+        prodigy_writer.write(
+            [DocumentRecord(text="Rome is old.", spans=[broken])], tmp_path / "out.jsonl"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
