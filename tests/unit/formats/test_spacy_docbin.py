@@ -115,9 +115,7 @@ def test_words_and_spaces_follow_spacy_whitespace():
 
 def test_missing_spacy_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "spacy.tokens", None)
-    with pytest.raises(
-        RuntimeError, match=r"spaCy is not installed: pip install -e '\.\[spacy\]'"
-    ):
+    with pytest.raises(RuntimeError, match=r"spaCy is not installed: pip install -e '\.\[spacy\]'"):
         list(spacy_docbin.read(SPACY / "demo.spacy"))
     with pytest.raises(RuntimeError, match="spaCy is not installed"):
         spacy_docbin.write(generated(), tmp_path / "out.spacy")
