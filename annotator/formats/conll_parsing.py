@@ -20,6 +20,7 @@ from operator import not_
 from pathlib import Path
 
 from annotator.formats.file_text import text_chunks
+from annotator.formats.limits import DOCUMENT_CHARS
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 from annotator.formats.records import FormatError
@@ -89,11 +90,17 @@ def _unnamed(path: Path) -> Iterator[DocumentRecord]:
         yield _document(path, sentences, strict)
 
 
+_COLUMNS_PER_TEXT = 4
+
+
 def _blocks(path: Path) -> Iterator[tuple[int, str]]:
     """(number of its first line, text) of each stretch between `-DOCSTART-` lines."""
     pieces: list[str] = []
     first_line = 1
     line = 1  # the number of the line at `counted` in the chunk
+    # A document's columns (token, tags) are a few times its text: past that, refuse it before
+    # holding more of it (a hostile file: one sentence of millions of tokens).
+    most = _COLUMNS_PER_TEXT * DOCUMENT_CHARS.value()
     for chunk in text_chunks(path):
         position = counted = 0
         for match in _DOCSTART.finditer(chunk):
@@ -105,6 +112,13 @@ def _blocks(path: Path) -> Iterator[tuple[int, str]]:
             first_line = line
         pieces.append(chunk[position:])
         line += chunk.count("\n", counted)
+        if sum(map(len, pieces)) > most:
+            raise FormatError(
+                str(path),
+                f"the document from this line is over {most} characters of CoNLL, more than a "
+                f"document of {DOCUMENT_CHARS.describe()} can be",
+                first_line,
+            )
     yield first_line, "".join(pieces)
 
 

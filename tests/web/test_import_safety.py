@@ -481,3 +481,19 @@ def test_an_id_stored_for_another_text_is_refused(runner, client, tmp_path):
     )
     assert total(client) == before
     assert client.get("/api/documents/kept1").json["text"] == "First text."
+
+
+def test_a_conll_document_too_big_to_be_one_is_refused_while_read(
+    runner, app, tmp_path, monkeypatch
+):
+    from annotator.cli.main import main
+
+    monkeypatch.setenv("ANNOTATOR_MAX_DOCUMENT_CHARS", "1000")
+    path = tmp_path / "huge.conll"
+    path.write_text("-DOCSTART- -X- O O\n\n" + "Word O\n" * 5000)
+    result = runner.invoke(main, ["import", "--format", "conll", str(path)])
+    assert result.exit_code == 1
+    assert (
+        f"{path}:3: the document from this line is over 4000 characters of CoNLL" in result.output
+    )
+    assert "ANNOTATOR_MAX_DOCUMENT_CHARS" in result.output
