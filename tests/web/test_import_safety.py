@@ -494,6 +494,6 @@ def test_a_conll_document_too_big_to_be_one_is_refused_while_read(
     result = runner.invoke(main, ["import", "--format", "conll", str(path)])
     assert result.exit_code == 1
     assert (
-        f"{path}:3: the document from this line is over 4000 characters of CoNLL" in result.output
+        f"{path}:2: the document from this line is over 4000 characters of CoNLL" in result.output
     )
     assert "ANNOTATOR_MAX_DOCUMENT_CHARS" in result.output
