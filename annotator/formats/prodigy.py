@@ -173,6 +173,7 @@ def _add_task(
     """Merge one task's spans and bookkeeping into the document of its text."""
     bookkeeping = document.meta["prodigy"]
     bookkeeping["tasks"].append(task_info(record, number))
+    _keep_categories(document, record)
     for annotation, answer in task_spans(record, text, name, number):
         if answer == "accept":
             _add_unique(document.spans, annotation)
@@ -180,6 +181,15 @@ def _add_task(
         bookkeeping.setdefault("span_answers", {})[annotation.ref] = answer
         if keep_rejected:
             _add_unique(document.rejected, annotation)
+
+
+def _keep_categories(document: DocumentRecord, record: dict) -> None:
+    """A text classification task's `label` (or `accept`ed options) with its answer, kept until
+    the project has article labels (it was dropped without a word)."""
+    for key in ("label", "accept"):
+        if record.get(key) not in (None, []):
+            category = {key: record[key], "answer": record.get("answer")}
+            document.kept.setdefault("categories", []).append(category)
 
 
 def _new_document(text: str, meta: dict, annotator: str | None, where: str) -> DocumentRecord:

@@ -444,3 +444,19 @@ def test_sniff_reads_content_not_suffix(tmp_path, content, expected):
     path.write_bytes(content.encode("latin-1" if content.startswith("\xff") else "utf-8"))
     assert prodigy.sniff(path) is expected
     assert prodigy.sniff(tmp_path) is False
+
+
+def test_text_classification_labels_are_kept_with_their_answers(tmp_path):
+    path = tmp_path / "textcat.jsonl"
+    tasks = [
+        {"text": "Great product.", "label": "POSITIVE", "answer": "accept"},
+        {"text": "Terrible.", "label": "POSITIVE", "answer": "reject"},
+        {"text": "Fine.", "options": [{"id": "A"}], "accept": ["A"], "answer": "accept"},
+    ]
+    path.write_text("".join(json.dumps(task) + "\n" for task in tasks))
+    kept = [document.kept.get("categories") for document in prodigy.read(path)]
+    assert kept == [
+        [{"label": "POSITIVE", "answer": "accept"}],
+        [{"label": "POSITIVE", "answer": "reject"}],
+        [{"accept": ["A"], "answer": "accept"}],
+    ]
