@@ -1,7 +1,8 @@
 """The 0.1.0 databases of fixtures/ restored into a test's database, and what they hold."""
 
 import re
-import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -35,7 +36,11 @@ def schema_name(database_url: str) -> str:
 def restore_v0_1_0(database_url: str) -> None:
     """Make the test's (empty) database a copy of the 0.1.0 fixture."""
     if is_sqlite(database_url):
-        shutil.copyfile(FIXTURES / "v0_1_0.sqlite3", make_url(database_url).database)
+        # A text dump (`iterdump` of the file 0.1.0 wrote), so no database file is tracked;
+        # read as bytes: text mode would turn the CRLF inside the documents into LF.
+        dump = (FIXTURES / "v0_1_0.sqlite.sql").read_bytes().decode("utf-8")
+        with closing(sqlite3.connect(make_url(database_url).database)) as connection:
+            connection.executescript(dump)
         return
     # Bytes, decoded: reading as text would turn the CRLF inside the documents into LF.
     dump = (FIXTURES / "v0_1_0.postgres.sql").read_bytes().decode("utf-8")
