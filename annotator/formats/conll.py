@@ -141,6 +141,7 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
 
 SPEC = FormatSpec(
     name=NAME,
+    contiguous_only=True,
     description="CoNLL-2003 / IOB1 / IOB2 / BILOU, one layer",
     sniff=sniff,
     reader=read,

@@ -2,7 +2,8 @@
 
 Token tags (CoNLL, Hugging Face) and spaCy spans are contiguous: written as its extent, a
 discontinuous span ("New [and old] York") would label its gap too. Those formats get one span
-per fragment instead, and the export says which spans it wrote that way.
+per fragment instead (`FormatSpec.contiguous_only`), and the export says which spans it wrote
+that way.
 """
 
 from collections.abc import Iterator
@@ -10,8 +11,6 @@ from collections.abc import Iterator
 from annotator.formats.overlaps import document_name
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
-
-CONTIGUOUS_ONLY = ("conll", "hf", "spacy")
 
 
 def fragments_as_spans(

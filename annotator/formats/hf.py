@@ -234,6 +234,7 @@ def _row(out, index, name, document, layer, ids: dict, names: list, fixed: bool)
 
 SPEC = FormatSpec(
     name=NAME,
+    contiguous_only=True,
     description="Hugging Face JSONL: tokens and ner_tags, with <name>.labels.json",
     sniff=sniff,
     reader=read,

@@ -244,6 +244,7 @@ def _span(doc, out: Path, name: str, span: Annotation):
 
 SPEC = FormatSpec(
     name=NAME,
+    contiguous_only=True,
     description="spaCy DocBin (needs the spacy extra)",
     sniff=sniff,
     reader=read,

@@ -33,6 +33,7 @@ class FormatSpec:
     suffixes: tuple[str, ...] = ()
     folder: bool = False  # its unit is a folder (or a zip of one), not a file
     raw_text: bool = False  # texts without annotations: boilerplate may be cut out
+    contiguous_only: bool = False  # holds no discontinuous span: export writes its fragments
     import_options: tuple[Option, ...] = ()
     export_options: tuple[Option, ...] = ()
 

@@ -28,7 +28,6 @@ from sqlmodel import Session
 
 from annotator.formats import hf
 from annotator.formats import registry
-from annotator.formats.fragments import CONTIGUOUS_ONLY
 from annotator.formats.fragments import fragments_as_spans
 from annotator.formats.output import replace_path
 from annotator.formats.output import staging_folder
@@ -233,7 +232,7 @@ def _write(format_name, records, path: Path, options: dict, counting: _Counting)
         write_jsonl(counting.records(records), path)
         return [path]
     documents = documents_of(records)
-    if format_name in CONTIGUOUS_ONLY:
+    if registry.spec(format_name).contiguous_only:
         documents = fragments_as_spans(documents, counting.dropped)
     documents = counting.documents(documents)
     write = registry.module(format_name).write
