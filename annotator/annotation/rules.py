@@ -15,7 +15,7 @@ from annotator.schema.catalog import LabelInfo
 from annotator.text.brief import brief
 from annotator.text.offsets import OffsetError
 from annotator.text.offsets import check_span_bounds
-from annotator.text.offsets import spans_overlap
+from annotator.text.offsets import pieces_overlap
 
 Pieces = tuple[tuple[int, int], ...]
 
@@ -36,11 +36,6 @@ class ExistingSpan:
         if self.fragments:
             return tuple((start, end) for start, end in self.fragments)
         return ((self.start, self.end),)
-
-
-def _pieces_overlap(pieces: Pieces, others: Pieces) -> bool:
-    """True when any piece of one overlaps any piece of the other."""
-    return any(spans_overlap(s, e, os, oe) for s, e in pieces for os, oe in others)
 
 
 def resolve_label(catalog: LabelCatalog, label_name: object) -> LabelInfo:
@@ -71,7 +66,7 @@ def check_span(
     check_bounds(text, start, end)
     pieces = tuple((s, e) for s, e in fragments) if fragments else ((start, end),)
     for other in others:
-        if not _pieces_overlap(pieces, other.pieces):
+        if not pieces_overlap(pieces, other.pieces):
             continue
         other_label = catalog.by_id[other.label_id]
         if (other.start, other.end, other.label_id, other.pieces) == (start, end, label.id, pieces):

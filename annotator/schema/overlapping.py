@@ -7,6 +7,7 @@ from sqlmodel import Session
 from annotator.models.annotations import Span
 from annotator.models.project import Label
 from annotator.models.project import Layer
+from annotator.text.offsets import pieces_overlap
 
 
 def overlapping_spans(session: Session, layer_name: str, limit: int = 50) -> list[str]:
@@ -43,14 +44,5 @@ def overlapping_spans(session: Session, layer_name: str, limit: int = 50) -> lis
     return [
         f"{row[0]}: {row[4]} [{row[1]}, {row[2]}) / {row[8]} [{row[5]}, {row[6]})"
         for row in rows
-        if _pieces_meet(row[3] or [[row[1], row[2]]], row[7] or [[row[5], row[6]]])
+        if pieces_overlap(row[3] or [[row[1], row[2]]], row[7] or [[row[5], row[6]]])
     ]
-
-
-def _pieces_meet(pieces: list, others: list) -> bool:
-    """True when a piece of one span overlaps a piece of the other."""
-    return any(
-        start < other_end and other_start < end
-        for start, end in pieces
-        for other_start, other_end in others
-    )

@@ -165,3 +165,9 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 def spans_overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     """True when the half-open ranges share at least one code point."""
     return max(a_start, b_start) < min(a_end, b_end)
+
+
+def pieces_overlap(pieces, others) -> bool:
+    """True when a [start, end) piece of one span (a discontinuous span has several) overlaps a
+    piece of the other."""
+    return any(spans_overlap(s, e, os, oe) for s, e in pieces for os, oe in others)
