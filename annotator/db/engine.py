@@ -2,7 +2,9 @@
 
 import fcntl
 import os
+import sqlite3
 import threading
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from annotator.models import suggestions  # noqa: F401
 # SQLite's busy handler (1, 2, 5 ... 100 ms), which made the 8-client p99 reach 100 ms. Writers
 # queue on a _WriteGate instead, and wake the moment the writer commits.
 _write_locks: dict[int, "_WriteGate"] = {}
+BUSY_TIMEOUT_MS = 10_000
 
 
 class _WriteGate:
@@ -87,11 +90,26 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """Turn on what SQLite leaves off: foreign keys, concurrent readers, waiting on a lock."""
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _switch_to_wal(cursor) -> None:
+    """PRAGMA journal_mode=WAL, waiting like a busy handler would: while another connection
+    holds the write lock of a database not yet in WAL mode (a new one being created), SQLite
+    answers the switch with "database is locked" at once instead of calling its handler."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def writing(session: Session):
