@@ -48,20 +48,23 @@ def span_rows(
     stored = {(span.start, span.end, span.label_id) for span in existing}
     candidates = []
     fragments_of = {}
-    first_of: dict[tuple, str] = {}  # a span's label and offsets -> how the file named it
+    first_of: dict[tuple, int] = {}  # a span's label and offsets -> its first index
     repeats = []
+    by_name = catalog.by_name
     for index, span in enumerate(document.spans):
-        label = catalog.by_name[span.label]
-        _check_layer(document, index, span, label.layer)
+        label = by_name[span.label]
+        if span.layer_stated and span.layer != label.layer:
+            _check_layer(document, index, span, label.layer)
         if (span.start, span.end, label.id) in stored:
             continue
         key = (span.start, span.end, label.id, repr(span.fragments) if span.fragments else None)
-        name = span.ref or f"span {index}"
         if key in first_of:  # brat corpora repeat a span under two ids: kept once, and said
-            repeats.append(f"{name} = {first_of[key]}")
+            first = first_of[key]
+            repeats.append(f"{_name(span, index)} = {_name(document.spans[first], first)}")
             continue
-        first_of[key] = name
-        _check_own_text(document, index, span)
+        first_of[key] = index
+        if span.text is not None and (span.fragments or span.text != text[span.start : span.end]):
+            _check_own_text(document, index, span)
         fragments = None
         if span.fragments:
             fragments = fragments_of[len(candidates)] = _checked_fragments(document, index, span)
@@ -82,6 +85,11 @@ def span_rows(
         else:
             rows.append((document_id, annotator_id, label.id, start, end, text[start:end]))
     return rows
+
+
+def _name(span: Annotation, index: int) -> str:
+    """How messages name a span: as its file did, else by its index."""
+    return span.ref or f"span {index}"
 
 
 def _note_repeats(document: DocumentRecord, repeats: list[str]) -> None:

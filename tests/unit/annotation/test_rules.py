@@ -2,8 +2,12 @@
 discontinuous spans, whose gaps are free."""
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from annotator.annotation.rules import ExistingSpan
+from annotator.annotation.rules import _sweep
 from annotator.annotation.rules import check_span
 from annotator.annotation.rules import check_spans
 from annotator.errors import AnnotationError
@@ -93,3 +97,29 @@ def test_a_span_across_a_fragment_of_a_discontinuous_span_overlaps_it():
         check_span(TEXT, PER, 27, 32, stored, CATALOG)
     with pytest.raises(AnnotationError, match="overlaps ORG"):
         check_spans(TEXT, [BANK_OF_FRANCE, (24, 28, PER)], CATALOG)
+
+
+def _outcome(check, *args) -> str | None:
+    try:
+        check(*args)
+    except AnnotationError as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(TEXT) - 1), st.integers(1, 12), st.sampled_from(LABELS)).map(
+            lambda item: (item[0], min(len(TEXT), item[0] + item[1]), item[2])
+        ),
+        max_size=8,
+    )
+)
+def test_new_spans_apart_in_their_layers_are_judged_as_the_full_sweep_judges_them(candidates):
+    # check_spans skips the sweep when no two new spans of a layer that forbids overlap meet and
+    # none repeats another: it must accept and refuse exactly what the sweep does.
+    candidates = [c for c in candidates if not TEXT[c[0] : c[1]].isspace()]
+    assert _outcome(check_spans, TEXT, candidates, CATALOG) == _outcome(
+        _sweep, TEXT, candidates, CATALOG, ()
+    )
