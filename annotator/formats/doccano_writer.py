@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator.formats.doccano_units import offset_writer
+from annotator.formats.jsonlines import json_line
 from annotator.formats.output import replace_path
 from annotator.formats.output import staging_folder
 from annotator.formats.records import Annotation
@@ -68,7 +69,7 @@ class _Files:
         if name not in self.handles:
             self.handles[name] = (self.folder / name).open("w", encoding="utf-8", newline="\n")
         record = _record(document, self.unit, bool(self.relations), self.out)
-        self.handles[name].write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.handles[name].write(json_line(record) + "\n")
 
     def close(self) -> list[str]:
         """Close every file; their names, sorted."""
@@ -88,7 +89,7 @@ class _Files:
                 converted.open("w", encoding="utf-8", newline="\n") as target,
             ):
                 for line in lines:
-                    target.write(json.dumps(_with_entities(json.loads(line)), ensure_ascii=False))
+                    target.write(json_line(_with_entities(json.loads(line))))
                     target.write("\n")
             converted.replace(path)
             self.handles[name] = path.open("a", encoding="utf-8", newline="\n")

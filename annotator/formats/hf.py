@@ -38,6 +38,7 @@ from annotator.formats.hf_rows import RowError
 from annotator.formats.hf_rows import row_tags
 from annotator.formats.hf_rows import row_text
 from annotator.formats.hf_rows import token_count
+from annotator.formats.jsonlines import json_line
 from annotator.formats.options import Option
 from annotator.formats.output import atomic_file
 from annotator.formats.overlaps import DEFAULT_LAYER
@@ -204,7 +205,7 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
             if conflicts:
                 continue
             row = _row(out, index, name, document, layer, ids, names, fixed)
-            stream.write(json.dumps(row, ensure_ascii=False, check_circular=False) + "\n")
+            stream.write(json_line(row) + "\n")
         if conflicts:  # all of them listed; the temporary files are removed
             raise FormatError(str(out), overlap_reason(conflicts, layer))
         labels_stream.write(json.dumps(names, ensure_ascii=False) + "\n")

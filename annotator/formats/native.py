@@ -6,7 +6,6 @@
 offsets are code points on "text". Spans carrying "text" are checked against it on import.
 """
 
-import json
 from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,7 +144,7 @@ def write(documents: Iterable[DocumentRecord], out: Path) -> list[Path]:
     """Write one line per document, as `annotator export` does; return [out]."""
     with Path(out).open("w", encoding="utf-8", newline="\n") as handle:
         for document in documents:
-            handle.write(json.dumps(_record(document), ensure_ascii=False) + "\n")
+            handle.write(jsonlines.json_line(_record(document)) + "\n")
     return [Path(out)]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from annotator.formats.jsonlines import json_line
 from annotator.formats.output import atomic_file
 from annotator.models.annotations import DocumentStatus
 from annotator.models.annotations import Span
@@ -218,7 +219,7 @@ def write_jsonl(
     """Write records to out_path atomically; returns how many lines were written."""
     count = 0
     with atomic_file(Path(out_path)) as stream:
-        writer = jsonlines.Writer(stream, compact=True, sort_keys=False)
+        writer = jsonlines.Writer(stream, dumps=json_line)
         for record in records:
             writer.write(record)
             count += 1

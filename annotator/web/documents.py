@@ -23,6 +23,7 @@ from annotator.annotation.status import document_status
 from annotator.annotation.status import set_status
 from annotator.db.session import get_session
 from annotator.db.session import transaction
+from annotator.formats.jsonlines import json_line
 from annotator.models.annotations import Status
 from annotator.suggestions.decisions import list_suggestions
 from annotator.text.brief import brief
@@ -132,7 +133,7 @@ def download_export():
     spool = tempfile.TemporaryFile()
     try:
         text = io.TextIOWrapper(spool, encoding="utf-8", newline="\n")
-        writer = jsonlines.Writer(text, compact=True, sort_keys=False)
+        writer = jsonlines.Writer(text, dumps=json_line)
         for record in export_records(get_session(), catalog()):
             writer.write(record)
         text.flush()
