@@ -229,7 +229,8 @@ def _row(out, index, name, document, layer, ids: dict, names: list, fixed: bool)
         "tokens": tagged.words(text),
         TAGS_KEY: list(map(ids.__getitem__, tagged.tags)),
         "text": text,
-        "offsets": list(map(list, zip(tagged.starts, tagged.ends, strict=True))),
+        # pairs as tuples: json_line writes them as [start, end] (no list built per token)
+        "offsets": list(zip(tagged.starts, tagged.ends, strict=True)),
     }
 
 
