@@ -142,6 +142,7 @@ SPEC = FormatSpec(
     writer=write,
     suffixes=(".ann",),
     folder=True,
+    writes_folder=True,
     import_options=(
         Option(
             "skip_unsupported",

@@ -8,7 +8,6 @@ chooses the reader, which then says what is wrong, by line, instead of "unknown 
 import importlib
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 from annotator.formats.folders import files_below
 from annotator.formats.options import Option
@@ -54,11 +53,6 @@ def spec(name: str) -> FormatSpec:
         if candidate.name == name:
             return candidate
     raise ValueError(f"unknown format '{name}' (one of: {', '.join(names())})")
-
-
-def module(name: str) -> ModuleType:
-    """The module of a format, by its name (its `read`/`write` take options unchecked)."""
-    return importlib.import_module(spec(name).reader.__module__)
 
 
 def import_options() -> list[Option]:

@@ -162,8 +162,8 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
     """Write the documents as DocBin files of up to docs_per_file Docs; [out], a file or a
     folder of files (see the module docstring).
 
-    Options: docs_per_file=DOCS_PER_FILE."""
-    per_file = take_options(options, {"docs_per_file": DOCS_PER_FILE})["docs_per_file"]
+    Options: docs_per_file=DOCS_PER_FILE (None: the default)."""
+    per_file = take_options(options, {"docs_per_file": None})["docs_per_file"] or DOCS_PER_FILE
     if not (isinstance(per_file, int) and per_file > 0):
         raise ValueError(f"docs_per_file must be a positive integer, got {per_file!r}")
     Doc, DocBin, Vocab = _spacy()
@@ -251,6 +251,6 @@ SPEC = FormatSpec(
     writer=write,
     suffixes=(".spacy",),
     export_options=(
-        Option("docs_per_file", "Docs per DocBin file.", DOCS_PER_FILE, offered=False),
+        Option("docs_per_file", f"Docs per DocBin file (default {DOCS_PER_FILE}).", offered=False),
     ),
 )

@@ -32,6 +32,7 @@ class FormatSpec:
     # its suffix here, so its reader can say what is wrong, by line.
     suffixes: tuple[str, ...] = ()
     folder: bool = False  # its unit is a folder (or a zip of one), not a file
+    writes_folder: bool = False  # export writes a folder (or a zip of one), not a file
     raw_text: bool = False  # texts without annotations: boilerplate may be cut out
     contiguous_only: bool = False  # holds no discontinuous span: export writes its fragments
     import_options: tuple[Option, ...] = ()

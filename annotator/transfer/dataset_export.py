@@ -47,14 +47,6 @@ from annotator.transfer.exporting import write_jsonl
 from annotator.transfer.splits import assign_splits
 from annotator.transfer.splits import parse_split
 
-# The writer options each format takes (its writer refuses others).
-WRITER_OPTIONS = {
-    "brat": ("schema",),
-    "conll": ("layer", "scheme", "overlap"),
-    "hf": ("layer", "overlap", "labels"),
-}
-FOLDER_OUTPUTS = ("brat",)
-
 
 @dataclass(frozen=True)
 class ExportedDataset:
@@ -127,7 +119,7 @@ def export_dataset(
 
 def _split_path(out: Path, split_name: str, format_name: str) -> Path:
     """Where one split goes: out/<split>/ for folder formats, else <stem>.<split><suffix>."""
-    if format_name in FOLDER_OUTPUTS and out.suffix != ".zip":
+    if registry.spec(format_name).writes_folder and out.suffix != ".zip":
         return out / split_name
     return out.with_name(f"{out.stem}.{split_name}{out.suffix}")
 
@@ -141,7 +133,7 @@ def _writer_options(format_name: str, catalog: LabelCatalog, options: dict) -> d
     """The options format_name's writer takes, checked: a layer must be one of the schema's (a
     typo would write every token "O"); labels come from the schema, so every split has the
     same label ids."""
-    accepted = WRITER_OPTIONS.get(format_name, ())
+    accepted = {option.name for option in registry.spec(format_name).export_options}
     chosen = {key: value for key, value in options.items() if key in accepted and value is not None}
     if "schema" in accepted:
         chosen["schema"] = catalog.schema
@@ -235,8 +227,9 @@ def _write(format_name, records, path: Path, options: dict, counting: _Counting)
     if registry.spec(format_name).contiguous_only:
         documents = fragments_as_spans(documents, counting.dropped)
     documents = counting.documents(documents)
-    write = registry.module(format_name).write
-    if format_name in FOLDER_OUTPUTS:  # written into a folder the user may keep other files in
+    spec = registry.spec(format_name)
+    write = spec.write  # the options checked against the spec's declarations
+    if spec.writes_folder:  # written into a folder the user may keep other files in
         return list(write(documents, path, **options))
     with staging_folder(path) as staged:  # a failed export leaves nothing half-written
         written = [Path(p) for p in write(documents, staged / path.name, **options)]
