@@ -29,10 +29,10 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from pathlib import Path
 
+from annotator.formats import jsonlines
 from annotator.formats.file_text import head_text
 from annotator.formats.file_text import physical_lines
 from annotator.formats.file_text import read_text
-from annotator.formats.file_text import text_chunks
 from annotator.formats.hf_rows import TAGS_KEY
 from annotator.formats.hf_rows import RowError
 from annotator.formats.hf_rows import row_tags
@@ -121,23 +121,10 @@ def _documents(path: Path, names: Sequence[str] | None) -> Iterator[DocumentReco
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line number, object) for each non-blank line, read in pieces."""
-    number = 0
-    for chunk in text_chunks(path):
-        for line in chunk.split("\n"):
-            number += 1
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as error:
-                raise FormatError(str(path), f"not JSON: {error}", number) from None
-            except RecursionError:
-                raise FormatError(str(path), "JSON nested too deeply", number) from None
-            if not isinstance(row, dict):
-                raise FormatError(str(path), "expected a JSON object", number)
-            yield number, row
-        number -= 1  # a chunk ends with "\n": its last, empty piece is no line
+    """(line number, object) for each non-blank line (the shared JSONL loop: lines over the
+    length limit are refused before they are read whole)."""
+    for number, row in jsonlines.read_records(path):
+        yield number, jsonlines.object_record(row, str(path), number)
 
 
 def _has_ids(tags: object) -> bool:

@@ -246,6 +246,23 @@ def test_a_line_over_the_limit_is_refused_by_line(runner, client, tmp_path, monk
     assert total(client) == before
 
 
+def test_a_hugging_face_row_over_the_line_limit_is_refused_by_line(
+    runner, client, tmp_path, monkeypatch
+):
+    # The HF reader had a line loop of its own, without the limit: a long row was read whole.
+    monkeypatch.setenv("ANNOTATOR_MAX_LINE_BYTES", "1000")
+    before = total(client)
+    row = {"tokens": ["Acme"], "ner_tags": ["B-ORG"]}
+    source = write_lines(
+        tmp_path / "rows.jsonl", json.dumps(row), json.dumps({**row, "tokens": ["a" * 3000]})
+    )
+    result = run(runner, "import", "--format", "hf", "--add-labels", str(source))
+    assert result.exit_code == 1
+    assert f"{source}:2: the line is longer than the limit of 1000 bytes" in result.output
+    assert len(result.output) < 1000
+    assert total(client) == before
+
+
 def test_links_out_of_an_imported_folder_are_skipped_and_said(runner, client, tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("Secret text.")
