@@ -7,7 +7,6 @@ import codecs
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.formats.records import FormatError
 from annotator.formats.records import decode_utf8
 
 SNIFF_BYTES = 65536
@@ -40,34 +39,19 @@ def physical_lines(text: str) -> list[str]:
 def text_chunks(path: Path, size: int | None = None) -> Iterator[str]:
     """The file's text in pieces of about size bytes, each ending at a line end ("\\n") except
     perhaps the last; a leading BOM dropped. FormatError naming the file and byte position if
-    it is not UTF-8."""
+    it is not UTF-8. Bytes are cut at b"\\n", which is never inside a UTF-8 character, so each
+    piece is decoded whole by the one decoder (`annotator.text.decoding`)."""
     path = Path(path)
     size = size or CHUNK_BYTES
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    position = 0  # bytes read before the current block
-    tail = ""
-    started = False
+    position = 0  # where `held` starts in the file
+    held = b""
     with path.open("rb") as handle:
-        while True:
-            data = handle.read(size)
-            pending = decoder.getstate()[0]  # the start of a character cut by the last read
-            try:
-                text = decoder.decode(data, final=not data)
-            except UnicodeDecodeError as error:
-                where = position - len(pending) + error.start
-                bad = (pending + data)[error.start]
-                reason = f"not UTF-8 (byte 0x{bad:02x} at position {where})"
-                raise FormatError(str(path), reason) from None
-            if not started and text:  # the first decoded character may be a BOM
-                text = text.removeprefix("\ufeff")
-                started = True
-            position += len(data)
-            text = tail + text
-            if not data:
-                if text:
-                    yield text
-                return
-            cut = text.rfind("\n") + 1
-            tail = text[cut:]
+        while data := handle.read(size):
+            held += data
+            cut = held.rfind(b"\n") + 1
             if cut:
-                yield text[:cut]
+                yield decode_utf8(held[:cut], str(path), position)
+                position += cut
+                held = held[cut:]
+    if held:
+        yield decode_utf8(held, str(path), position)
