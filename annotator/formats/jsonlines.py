@@ -10,6 +10,7 @@ Lines are written by `json_line`: compact JSON, characters as they are (not \\u-
 """
 
 import json
+import math
 from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,11 +29,27 @@ TOO_DEEP = "JSON nested too deeply"
 def json_line(value: object) -> str:
     """value as one line of compact JSON (no newline), characters unescaped. orjson writes it
     several times faster than json.dumps; what orjson refuses (an integer past 64 bits, a lone
-    surrogate, a type it does not know) goes to json.dumps, which writes it or raises as ever."""
+    surrogate, a type it does not know) goes to json.dumps, which writes it or raises as ever,
+    and so does a NaN or infinity (kept from an imported file's meta), which orjson would
+    quietly write as null."""
     try:
-        return orjson.dumps(value).decode()
+        line = orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
+        line = None
+    if line is None or (b"null" in line and _has_non_finite(value)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return line.decode()
+
+
+def _has_non_finite(value: object) -> bool:
+    """Whether a float NaN or infinity is anywhere in value (as deep as orjson writes)."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(map(_has_non_finite, value.values()))
+    if isinstance(value, list | tuple):
+        return any(map(_has_non_finite, value))
+    return False
 
 
 def read_records(path: Path) -> Iterator[tuple[int, object]]:
