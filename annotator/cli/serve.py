@@ -1,6 +1,8 @@
 """`annotator serve`: the app under gunicorn, a production WSGI server."""
 
 import os
+import queue
+import signal
 
 import click
 from flask import Flask
@@ -10,6 +12,7 @@ from annotator.cli.context import command_app
 from annotator.db.session import engine_of
 
 WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
 
 
 class _Gunicorn(BaseApplication):
@@ -32,10 +35,23 @@ def run_gunicorn(app: Flask, *, bind: str, workers: int, threads: int) -> None:
     """Serve app until interrupted."""
     engine = engine_of(app)
 
-    def post_fork(_server, _worker) -> None:
+    def post_fork(server, worker) -> None:
         # A connection inherited from the parent (an SQLite file handle above all) must never
         # be shared between processes: each worker opens its own.
         engine.dispose(close=False)
+        # Until the worker installs its own handlers, a signal runs the master's handler,
+        # which only queues it on this process's copy of the master's queue.
+        worker.signals_while_booting = server.SIG_QUEUE
+
+    def post_worker_init(worker) -> None:
+        # A stop signal that came while the worker booted was queued, not acted on: the
+        # worker would serve on until the master's graceful timeout (30 s) killed it.
+        while True:
+            try:
+                if worker.signals_while_booting.get_nowait() in STOP_SIGNALS:
+                    worker.alive = False
+            except queue.Empty:
+                return
 
     options = {
         "bind": bind,
@@ -43,6 +59,7 @@ def run_gunicorn(app: Flask, *, bind: str, workers: int, threads: int) -> None:
         "threads": threads,
         "worker_class": "gthread",
         "post_fork": post_fork,
+        "post_worker_init": post_worker_init,
         "accesslog": None,
         # gunicorn 27 opens a control socket in ~/.gunicorn; two servers would share it.
         "control_socket_disable": True,
