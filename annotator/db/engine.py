@@ -5,6 +5,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from annotator.models import suggestions  # noqa: F401
 # SQLite lets one connection write at a time; a writer that finds the file locked sleeps in
 # SQLite's busy handler (1, 2, 5 ... 100 ms), which made the 8-client p99 reach 100 ms. Writers
 # queue on a _WriteGate instead, and wake the moment the writer commits.
-_write_locks: dict[int, "_WriteGate"] = {}
+# Keyed by the engine itself, weakly: an id() key outlived its engine, and a new engine given
+# the same id (a PostgreSQL one) would have been taken for SQLite and skipped its row locks.
+_write_locks: "weakref.WeakKeyDictionary[Engine, _WriteGate]" = weakref.WeakKeyDictionary()
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -80,7 +83,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        gate = _write_locks[id(engine)] = _WriteGate(parsed.database)
+        gate = _write_locks[engine] = _WriteGate(parsed.database)
         event.listen(engine, "engine_disposed", lambda _engine: gate.close())
     else:
         engine = create_engine(url, pool_pre_ping=True)
@@ -120,16 +123,16 @@ def writing(session: Session):
 
 def write_gate(engine: Engine):
     """The engine's SQLite write gate (a no-op context elsewhere), e.g. around a migration."""
-    lock = _write_locks.get(id(engine))
+    lock = _write_locks.get(engine)
     return lock if lock is not None else nullcontext()
 
 
 def is_sqlite(session: Session) -> bool:
     """True when the session's database is SQLite (its writers queue on the write gate)."""
-    return id(session.get_bind()) in _write_locks
+    return session.get_bind() in _write_locks
 
 
 def holds_write_gate(session: Session) -> bool:
     """True when this thread holds the session's SQLite write gate."""
-    lock = _write_locks.get(id(session.get_bind()))
+    lock = _write_locks.get(session.get_bind())
     return lock is not None and lock.held_here

@@ -4,11 +4,13 @@ is locked". SQLite answers that switch with SQLITE_BUSY at once, without its bus
 while another connection holds the write lock, so threads starting together on a new database
 failed in CI."""
 
+import gc
 import sqlite3
 import threading
 
 from sqlalchemy import text
 
+from annotator.db import engine as engine_module
 from annotator.db.engine import make_engine
 
 
@@ -29,3 +31,15 @@ def test_a_new_connection_waits_for_a_writer_creating_the_database(tmp_path):
         engine.dispose()
         writer.close()
     assert mode == "wal"
+
+
+def test_an_engine_that_is_gone_leaves_no_write_gate_behind(tmp_path):
+    # Gates were kept by id(engine) forever: a later engine that Python gave the same id (a
+    # PostgreSQL one) would have been taken for SQLite and skipped its row locks.
+    gc.collect()  # engines other tests left
+    engine = make_engine(f"sqlite:///{tmp_path / 'gone.sqlite3'}")
+    before = len(engine_module._write_locks)
+    engine.dispose()
+    del engine
+    gc.collect()
+    assert len(engine_module._write_locks) == before - 1
