@@ -132,22 +132,15 @@ def _apart_in_each_layer(candidates: Sequence[tuple]) -> bool:
     """True when the candidates are contiguous, none repeats another, and no two meet in a
     layer that forbids overlap: then there is nothing for the sweep to find. Sorted by layer and
     start, each span of such a layer must end before the next one of its layer starts."""
-    keys = set()
-    forbidding = []
-    for candidate in candidates:
-        if len(candidate) > 3 and candidate[3]:
-            return False  # fragments: the sweep looks at the pieces
-        start, end, label = candidate[:3]
-        keys.add((start, end, label.id))
-        if not label.allow_overlap:
-            forbidding.append((label.layer, start, end))
-    if len(keys) < len(candidates):
+    if any(len(candidate) > 3 and candidate[3] for candidate in candidates):
+        return False  # fragments: the sweep looks at the pieces
+    if len({(c[0], c[1], c[2].id) for c in candidates}) < len(candidates):
         return False
-    forbidding.sort()
-    return all(
-        layer != next_layer or end <= next_start
-        for (layer, _, end), (next_layer, next_start, _) in pairwise(forbidding)
-    )
+    forbidding = sorted((c[2].layer, c[0], c[1]) for c in candidates if not c[2].allow_overlap)
+    for (layer, _, end), (next_layer, next_start, _) in pairwise(forbidding):
+        if end > next_start and layer == next_layer:
+            return False
+    return True
 
 
 def _sweep(
