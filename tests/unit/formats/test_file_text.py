@@ -22,3 +22,12 @@ def test_a_bad_byte_is_named_by_its_position_in_the_file(tmp_path, size):
     path.write_bytes("ab\ncé\n".encode() + b"\xff\n")
     with pytest.raises(FormatError, match=r"not UTF-8 \(byte 0xff at position 7\)"):
         list(text_chunks(path, size))
+
+
+@pytest.mark.parametrize("size", [1, 4, 64])
+def test_a_bad_byte_after_a_bom_is_named_by_its_position_in_the_file(tmp_path, size):
+    # "utf-8-sig" counts from after the BOM: the message named the byte three places early.
+    path = tmp_path / "in.conll"
+    path.write_bytes(b"\xef\xbb\xbfParis\tB-LOC\nCaf\xe9\tO\n")
+    with pytest.raises(FormatError, match=r"not UTF-8 \(byte 0xe9 at position 18\)"):
+        list(text_chunks(path, size))
