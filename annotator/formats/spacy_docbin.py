@@ -163,7 +163,9 @@ def write(documents: Iterable[DocumentRecord], out: Path, **options) -> list[Pat
     folder of files (see the module docstring).
 
     Options: docs_per_file=DOCS_PER_FILE (None: the default)."""
-    per_file = take_options(options, {"docs_per_file": None})["docs_per_file"] or DOCS_PER_FILE
+    per_file = take_options(options, {"docs_per_file": None})["docs_per_file"]
+    if per_file is None:
+        per_file = DOCS_PER_FILE
     if not (isinstance(per_file, int) and per_file > 0):
         raise ValueError(f"docs_per_file must be a positive integer, got {per_file!r}")
     Doc, DocBin, Vocab = _spacy()

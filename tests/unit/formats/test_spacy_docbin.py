@@ -250,3 +250,9 @@ def test_add_doc_saves_the_bytes_docbin_add_saves(tmp_path):
         spacy_docbin.add_doc(ours, doc, words)
         theirs.add(doc)
     assert ours.to_bytes() == theirs.to_bytes()
+
+
+@pytest.mark.parametrize("bad", [0, -1, False, "2"])
+def test_docs_per_file_must_be_a_positive_integer(tmp_path, bad):
+    with pytest.raises(ValueError, match="docs_per_file must be a positive integer"):
+        spacy_docbin.write([], tmp_path / "out.spacy", docs_per_file=bad)
