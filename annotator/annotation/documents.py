@@ -38,19 +38,22 @@ def get_document_text(session: Session, document_id: str) -> DocumentText:
     return DocumentText(row.id, row.text)
 
 
-def lock_document(session: Session, document_id: str) -> None:
+def lock_document(session: Session, document_id: str) -> bool:
     """Lock the document for this transaction: writers of one document take turns, so the
-    checks that read its rows (overlap, duplicates, status) see every committed change.
+    checks that read its rows (overlap, duplicates, status) see every committed change. True
+    when the lock was taken just now, so rows read before it may have changed since.
 
-    SQLite has one writer at a time already (the write gate that `transaction` holds);
-    elsewhere the document row is locked FOR NO KEY UPDATE (others may still insert rows that
-    refer to it, so an import does not wait on it)."""
+    SQLite has one writer at a time already (the write gate that `transaction` holds from its
+    start, so nothing read in it can change: False); elsewhere the document row is locked FOR
+    NO KEY UPDATE (others may still insert rows that refer to it, so an import does not wait
+    on it)."""
     if is_sqlite(session):
         if not holds_write_gate(session):
             raise RuntimeError("a write outside annotator.db.session.transaction()")
-        return
+        return False
     if session.connection().execute(_LOCK_DOCUMENT, {"document_id": document_id}).first() is None:
         raise NotFoundError(f"document '{document_id}' does not exist")
+    return True
 
 
 def get_document(session: Session, document_id: str) -> Document:

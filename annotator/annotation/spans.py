@@ -109,9 +109,8 @@ def _own_span(session: Session, span_id: int, annotator: Annotator):
     require_row_id("span", span_id)
     parameters = {"span_id": span_id, "annotator_id": annotator.id}
     row = session.connection().execute(_OWN_SPAN, parameters).first()
-    if row is not None:
-        lock_document(session, row.document_id)
-        row = session.connection().execute(_OWN_SPAN, parameters).first()
+    if row is not None and lock_document(session, row.document_id):
+        row = session.connection().execute(_OWN_SPAN, parameters).first()  # as it is now
     if row is None:
         raise NotFoundError(
             f"span {span_id} no longer exists (deleted elsewhere?); reload to see what is saved"

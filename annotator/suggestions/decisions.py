@@ -115,9 +115,8 @@ def _pending(session: Session, suggestion_id: int) -> Suggestion:
     saying why it is not pending."""
     require_row_id("suggestion", suggestion_id)
     row = session.get(Suggestion, suggestion_id)
-    if row is not None:
-        lock_document(session, row.document_id)
-        row = session.get(Suggestion, suggestion_id, populate_existing=True)
+    if row is not None and lock_document(session, row.document_id):
+        row = session.get(Suggestion, suggestion_id, populate_existing=True)  # as it is now
     if row is None:
         raise NotFoundError(
             f"suggestion {suggestion_id} no longer exists; reload to see what is pending"
