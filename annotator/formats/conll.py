@@ -51,6 +51,8 @@ from annotator.formats.file_text import physical_lines
 from annotator.formats.options import Option
 from annotator.formats.output import atomic_file
 from annotator.formats.overlaps import DEFAULT_LAYER
+from annotator.formats.overlaps import LAYER_OPTION
+from annotator.formats.overlaps import OVERLAP_OPTION
 from annotator.formats.overlaps import check_overlap_option
 from annotator.formats.overlaps import document_conflicts
 from annotator.formats.overlaps import document_name
@@ -148,13 +150,8 @@ SPEC = FormatSpec(
     writer=write,
     suffixes=(".conll", ".iob"),
     export_options=(
-        Option("layer", "The layer a token format writes.", "entity"),
+        LAYER_OPTION,
         Option("scheme", "The tagging scheme.", "iob2", ("iob2", "bilou")),
-        Option(
-            "overlap",
-            "Overlapping spans in the layer: fail, naming each, or keep the longest.",
-            "longest",
-            ("longest", "fail"),
-        ),
+        OVERLAP_OPTION,
     ),
 )

@@ -42,6 +42,8 @@ from annotator.formats.jsonlines import json_line
 from annotator.formats.options import Option
 from annotator.formats.output import atomic_file
 from annotator.formats.overlaps import DEFAULT_LAYER
+from annotator.formats.overlaps import LAYER_OPTION
+from annotator.formats.overlaps import OVERLAP_OPTION
 from annotator.formats.overlaps import check_overlap_option
 from annotator.formats.overlaps import document_conflicts
 from annotator.formats.overlaps import document_name
@@ -230,13 +232,8 @@ SPEC = FormatSpec(
     writer=write,
     import_options=(Option("labels", "The tag names, in id order.", offered=False),),
     export_options=(
-        Option("layer", "The layer a token format writes.", "entity"),
-        Option(
-            "overlap",
-            "Overlapping spans in the layer: fail, naming each, or keep the longest.",
-            "longest",
-            ("longest", "fail"),
-        ),
+        LAYER_OPTION,
+        OVERLAP_OPTION,
         Option("labels", "The label order of the tag ids.", offered=False),
     ),
 )

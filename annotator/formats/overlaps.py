@@ -10,11 +10,20 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from annotator.formats.options import Option
 from annotator.formats.records import Annotation
 from annotator.formats.records import DocumentRecord
 
 DEFAULT_LAYER = "entity"
 OVERLAPS = ("longest", "fail")
+# The export options every one-layer (token) format declares in its FormatSpec.
+LAYER_OPTION = Option("layer", "The layer a token format writes.", DEFAULT_LAYER)
+OVERLAP_OPTION = Option(
+    "overlap",
+    "Overlapping spans in the layer: fail, naming each, or keep the longest.",
+    OVERLAPS[0],
+    OVERLAPS,
+)
 
 
 @dataclass(frozen=True, slots=True)
