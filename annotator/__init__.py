@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from annotator.web import documents
     from annotator.web import errors
     from annotator.web import security
+    from annotator.web import sessions
     from annotator.web import spans
     from annotator.web import suggestions
     from annotator.web import transfer
@@ -45,5 +46,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(transfer.bp)
     errors.register(app)
     security.register(app)
+    sessions.register(app)
     security.exempt_from_csrf_tokens(api.bp)
     return app
