@@ -85,7 +85,9 @@ def create_span(
     catalog: LabelCatalog,
 ) -> SpanView:
     """Check and save a new span, marking the document in progress (flushed, not committed:
-    the caller's `transaction` commits)."""
+    the caller's `transaction` commits). Callers read the document before that transaction
+    starts, so SQLite's write gate is not held for it: a document's text never changes, and
+    what can (the labels, the other spans) is read here, under the gate or the row lock."""
     lock_document(session, document.id)
     label = resolve_label(catalog, label_name)
     check_bounds(document.text, start, end)  # before the query: any int reaches it otherwise

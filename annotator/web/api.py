@@ -112,10 +112,12 @@ def add_span(document_id: str):
     except ValidationError as error:
         raise AnnotationError(_validation_message(error)) from None
     annotator = current_annotator()
-    with transaction(get_session()) as session:
+    session = get_session()
+    document = get_document_text(session, document_id)  # see create_span: before the gate
+    with transaction(session):
         span = create_span(
             session,
-            document=get_document_text(session, document_id),
+            document=document,
             annotator=annotator,
             label_name=wanted.label,
             start=wanted.start,

@@ -103,14 +103,15 @@ def render_changes(
 def create(document_id: str):
     """Save the selection as a span with the chosen label."""
     annotator = current_annotator()
-    with transaction(get_session()) as session:
-        document = get_document_text(session, document_id)
-        start, end = code_point_span(
-            document.text,
-            _form_offset("start"),
-            _form_offset("end"),
-            exact=request.form.get("exact") == "1",
-        )
+    session = get_session()
+    document = get_document_text(session, document_id)  # see create_span: before the gate
+    start, end = code_point_span(
+        document.text,
+        _form_offset("start"),
+        _form_offset("end"),
+        exact=request.form.get("exact") == "1",
+    )
+    with transaction(session):
         span = create_span(
             session,
             document=document,
