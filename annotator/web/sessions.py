@@ -18,13 +18,27 @@ class CookieSessions(SecureCookieSessionInterface):
     """SecureCookieSessionInterface with its signer kept and cookie-less requests short-cut."""
 
     def __init__(self) -> None:
-        self._signer: tuple[tuple, URLSafeTimedSerializer | None] | None = None
+        self._signer: tuple[tuple, URLSafeTimedSerializer] | None = None
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        """Flask's signer (the same keys, salt and digest), made once per key set: the keys are
+        read once, so a key changed meanwhile cannot be paired with a signer of another."""
+        secret = app.secret_key
+        if not secret:
+            return None
+        keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or ()), secret)  # newest last
         kept = self._signer
         if kept is None or kept[0] != keys:  # a changed key (tests do) gets a new signer
-            kept = self._signer = (keys, super().get_signing_serializer(app))
+            signer = URLSafeTimedSerializer(
+                list(keys),
+                salt=self.salt,
+                serializer=self.serializer,
+                signer_kwargs={
+                    "key_derivation": self.key_derivation,
+                    "digest_method": self.digest_method,
+                },
+            )
+            kept = self._signer = (keys, signer)
         return kept[1]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:

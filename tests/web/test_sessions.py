@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 
 from annotator import create_app
 
@@ -57,3 +58,11 @@ def test_a_request_without_a_cookie_gets_an_empty_session_and_sets_none(guarded)
     assert answer.status_code == 201
     assert "Set-Cookie" not in answer.headers
     assert guarded.get_cookie("session") is None
+
+
+def test_cookies_are_signed_exactly_as_flask_signs_them(guarded):
+    app = guarded.application
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    ours = app.session_interface.get_signing_serializer(app)
+    assert ours.loads(stock.dumps({"csrf_token": "t"})) == {"csrf_token": "t"}
+    assert stock.loads(ours.dumps({"csrf_token": "t"})) == {"csrf_token": "t"}

@@ -43,3 +43,24 @@ def test_an_engine_that_is_gone_leaves_no_write_gate_behind(tmp_path):
     del engine
     gc.collect()
     assert len(engine_module._write_locks) == before - 1
+
+
+def test_a_read_before_the_write_gate_holds_no_snapshot(tmp_path):
+    # Creating a span reads its document before taking the gate (annotator.web.api.add_span).
+    # That is only safe while a read opens no SQLite transaction: a snapshot taken before the
+    # gate would hide spans other writers commit meanwhile from the overlap check under it.
+    # Python's sqlite3 begins a transaction at the first write, not at a SELECT; a change of
+    # that (BEGIN on every SQLAlchemy begin, or sqlite3's autocommit=False) must fail here.
+    from sqlmodel import Session
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'reads.sqlite3'}")
+    try:
+        with Session(engine) as session:
+            session.connection().exec_driver_sql("CREATE TABLE t (x)")
+            session.commit()
+            assert session.connection().execute(text("SELECT x FROM t")).first() is None
+            assert not session.connection().connection.dbapi_connection.in_transaction
+            session.connection().execute(text("INSERT INTO t VALUES (1)"))
+            assert session.connection().connection.dbapi_connection.in_transaction
+    finally:
+        engine.dispose()
