@@ -561,11 +561,15 @@ def memory_of(pid: int) -> dict:
 class Server:
     """`annotator serve` in a subprocess, logging to a file."""
 
-    def __init__(self, db_url: str, workdir: Path) -> None:
+    def __init__(
+        self, db_url: str, workdir: Path, command: list[str] | None = None, **popen
+    ) -> None:
+        """command: how to run annotator (default: annotator_command()); popen: e.g. the cwd
+        and env of another checkout (bench/compare_span_api.py)."""
         self.port = free_port()
         self.log_path = workdir / "server.log"
         self._log = self.log_path.open("w")
-        command = annotator_command() + [
+        command = (command or annotator_command()) + [
             "--db",
             db_url,
             "serve",
@@ -575,8 +579,9 @@ class Server:
             str(self.port),
         ]
         self.started = time.perf_counter()
+        popen.setdefault("env", child_env())
         self.process = subprocess.Popen(
-            command, stdout=self._log, stderr=subprocess.STDOUT, env=child_env()
+            command, stdout=self._log, stderr=subprocess.STDOUT, **popen
         )
 
     def wait_ready(self, timeout: float = 60.0) -> float:

@@ -11,14 +11,12 @@ and the server's CPU ms per request for one client, spans/s, p99 and CPU ms per 
 """
 
 import argparse
-import http.client
 import json
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,30 +26,12 @@ SINGLE = 2000
 WARMUP = 200
 
 
-def annotator(tree: Path, *args: str, **popen) -> subprocess.Popen:
-    """`python -m annotator ARGS` under the checkout, as the benchmark's user."""
-    env = {**core.child_env(), "PYTHONPATH": str(tree)}
-    return subprocess.Popen([sys.executable, "-m", "annotator", *args], cwd=tree, env=env, **popen)
+ANNOTATOR = [sys.executable, "-m", "annotator"]
 
 
-def wait_ready(server: subprocess.Popen, port: int, timeout: float = 60.0) -> None:
-    """Until the server answers a static file."""
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/static/annotator.css")
-            answered = connection.getresponse()
-            answered.read()
-            connection.close()
-            if answered.status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"the server did not answer within {timeout} s")
+def under(tree: Path) -> dict:
+    """Popen's cwd and env to run ANNOTATOR from a checkout, as the benchmark's user."""
+    return {"cwd": tree, "env": {**core.child_env(), "PYTHONPATH": str(tree)}}
 
 
 def one_round(tree: Path, database: Path, requests: list, per_client: int) -> dict:
@@ -59,23 +39,18 @@ def one_round(tree: Path, database: Path, requests: list, per_client: int) -> di
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "db.sqlite3"
         shutil.copy(database, copy)
-        port = core.free_port()
-        url = f"sqlite:///{copy}"
-        server = annotator(
-            tree, "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        server = core.Server(f"sqlite:///{copy}", Path(folder), ANNOTATOR, **under(tree))
         try:
-            wait_ready(server, port)
-            cpu_start = core.cpu_seconds_of(server.pid)
-            single = core.bench_single(port, requests[: WARMUP + SINGLE], WARMUP, 120)
-            cpu_single = core.cpu_seconds_of(server.pid)
+            server.wait_ready()
+            pid = server.process.pid
+            cpu_start = core.cpu_seconds_of(pid)
+            single = core.bench_single(server.port, requests[: WARMUP + SINGLE], WARMUP, 120)
+            cpu_single = core.cpu_seconds_of(pid)
             rest = requests[WARMUP + SINGLE : WARMUP + SINGLE + 8 * per_client]
-            many = core.bench_concurrent(port, rest, 8, per_client, 120)
-            cpu_many = core.cpu_seconds_of(server.pid)
+            many = core.bench_concurrent(server.port, rest, 8, per_client, 120)
+            cpu_many = core.cpu_seconds_of(pid)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
     return {
         "1_client_p50_ms": single["p50_ms"],
         "1_client_p99_ms": single["p99_ms"],
@@ -106,10 +81,9 @@ def main() -> int:
         for name, tree in trees.items():
             databases[name] = work / f"{name}.sqlite3"
             url = f"sqlite:///{databases[name]}"
-            imported = annotator(
-                tree, "--db", url, "import", str(work / "corpus.jsonl"), stdout=subprocess.DEVNULL
-            )
-            if imported.wait() != 0:
+            command = [*ANNOTATOR, "--db", url, "import", str(work / "corpus.jsonl")]
+            imported = subprocess.run(command, stdout=subprocess.DEVNULL, **under(tree))
+            if imported.returncode != 0:
                 raise SystemExit(f"{name}: the import failed")
         figures: dict[str, list[dict]] = {name: [] for name in trees}
         for number in range(args.rounds):

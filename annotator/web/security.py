@@ -37,7 +37,6 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
-_HEADERS_BY_LOWER_NAME = {name.lower(): (name, value) for name, value in HEADERS.items()}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 csrf = CSRFProtect()
 
@@ -86,6 +85,6 @@ def add_security_headers(response):
     header that is not there yet, which cost more than the rest of this hook."""
     present = {name.lower() for name, _ in response.headers}
     response.headers.extend(
-        [pair for lower, pair in _HEADERS_BY_LOWER_NAME.items() if lower not in present]
+        [(name, value) for name, value in HEADERS.items() if name.lower() not in present]
     )
     return response

@@ -1,6 +1,7 @@
 """Other sites and other hosts are kept out: cross-site changes are refused, forms carry CSRF
 tokens, only trusted hosts are served, every answer has the security headers, and a GET
-changes nothing."""
+changes nothing. The pages' session cookie (it holds the CSRF token) is Flask's signed cookie:
+the signer the app keeps follows its secret key, and requests without a cookie get none."""
 
 import io
 import json
@@ -8,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 
 from annotator import create_app
 
@@ -132,3 +134,48 @@ def test_a_get_of_the_export_writes_no_file(client, app_config):
             assert download.status_code == 200
     exports = Path(app_config["EXPORTS_DIR"])
     assert not exports.exists() or list(exports.iterdir()) == []
+
+
+def _mark_done(client, token: str):
+    return client.post(
+        f"/documents/{SEED}/status", data={"status": "done"}, headers={"X-CSRFToken": token}
+    )
+
+
+def test_a_new_secret_key_no_longer_trusts_cookies_signed_with_the_old_one(guarded):
+    token = _token(guarded)
+    guarded.application.secret_key = "rotated"  # as a restart with ANNOTATOR_SECRET_KEY does
+    refused = _mark_done(guarded, token)
+    assert refused.status_code == 400 and "session token is missing" in refused.text
+    assert guarded.get(f"/api/documents/{SEED}").json["status"] == "new"
+    assert _mark_done(guarded, _token(guarded)).status_code == 302  # a page of the new key
+
+
+def test_a_cookie_signed_with_a_fallback_key_still_opens_its_session(guarded):
+    app = guarded.application
+    _token(guarded)
+    cookie = f"session={guarded.get_cookie('session').value}"
+    app.config["SECRET_KEY_FALLBACKS"] = [app.secret_key]
+    app.secret_key = "rotated"
+    with app.test_request_context(headers={"Cookie": cookie}) as context:
+        assert "csrf_token" in app.session_interface.open_session(app, context.request)
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    with app.test_request_context(headers={"Cookie": cookie}) as context:
+        assert "csrf_token" not in app.session_interface.open_session(app, context.request)
+
+
+def test_a_request_without_a_cookie_gets_an_empty_session_and_sets_none(guarded):
+    answer = guarded.post(
+        f"/api/documents/{SEED}/spans", json={"start": 0, "end": 7, "label": "PERSON"}
+    )
+    assert answer.status_code == 201
+    assert "Set-Cookie" not in answer.headers
+    assert guarded.get_cookie("session") is None
+
+
+def test_cookies_are_signed_exactly_as_flask_signs_them(guarded):
+    app = guarded.application
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    ours = app.session_interface.get_signing_serializer(app)
+    assert ours.loads(stock.dumps({"csrf_token": "t"})) == {"csrf_token": "t"}
+    assert stock.loads(ours.dumps({"csrf_token": "t"})) == {"csrf_token": "t"}

@@ -1,8 +1,7 @@
-"""Opening a new SQLite database while another connection is writing to it (creating the
-tables on first use): the switch to WAL waits for the writer instead of failing with "database
-is locked". SQLite answers that switch with SQLITE_BUSY at once, without its busy handler,
-while another connection holds the write lock, so threads starting together on a new database
-failed in CI."""
+"""SQLite engines: a new connection's switch to WAL waits for a writer creating the database
+(SQLite answers it SQLITE_BUSY at once, without its busy handler, so threads starting together
+on a new database failed in CI); write gates go with their engine; and a read opens no
+transaction, so what is read before the write gate holds no snapshot."""
 
 import gc
 import sqlite3
